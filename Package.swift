@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+// xen-detect: a guest-side Xen toolkit. Module map (one job each):
+//   CXenShim      the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
+//   XenSystem     the one thin system-call layer (open/pread/pwrite/ioctl/mmap) and errno-carrying errors
+//   CPUIDProbe    CPUID sources, hypervisor discovery, Xen leaf decoders, context detection
+//   XenInterface  Xen's public interface described once: hypercall numbers, sub-ops, errno, structures
+//   ABI32, ABI64  the x86_32 and x86_64 layouts and register conventions derived from XenInterface
+//   XenCompat     32-bit guest <-> native 64-bit translation (Xen's compat layer)
+//   HypercallPage hypercall page model, install through the MSR, privcmd hypercalls
+//   xen-detect    the CLI: parses and prints, nothing else
+import PackageDescription
+
+let package = Package(
+    name: "xen-detect",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "xen-detect", targets: ["xen-detect"]),
+        .library(name: "CPUIDProbe", targets: ["CPUIDProbe"]),
+        .library(name: "HypercallPage", targets: ["HypercallPage"]),
+        .library(name: "ABI32", targets: ["ABI32"]),
+        .library(name: "ABI64", targets: ["ABI64"]),
+        .library(name: "XenCompat", targets: ["XenCompat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CXenShim"),
+        .target(name: "XenSystem", dependencies: ["CXenShim"]),
+        .target(name: "CPUIDProbe", dependencies: ["XenSystem"]),
+        .target(name: "XenInterface"),
+        .target(name: "ABI32", dependencies: ["XenInterface"]),
+        .target(name: "ABI64", dependencies: ["XenInterface"]),
+        .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),
+        .target(name: "HypercallPage", dependencies: ["XenSystem", "CPUIDProbe", "XenInterface"]),
+        .executableTarget(
+            name: "xen-detect",
+            dependencies: [
+                "CPUIDProbe", "HypercallPage", "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "XenSystemTests", dependencies: ["XenSystem"]),
+        .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
+        .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface"]),
+        .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
+        .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "CPUIDProbe"]),
+        .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// ABI32: see Package.swift for this module's job.

@@ -1,0 +1,1 @@
+// ABI64: see Package.swift for this module's job.

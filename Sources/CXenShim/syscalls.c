@@ -1,0 +1,32 @@
+// System calls Swift cannot make directly (variadic ioctl) and the stub call.
+#include "CXenShim.h"
+
+#include <sys/ioctl.h>
+
+long xd_ioctl(int fd, unsigned long request, void *arg)
+{
+    return ioctl(fd, request, arg);
+}
+
+long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
+                  unsigned long a3, unsigned long a4, unsigned long a5)
+{
+#if defined(__x86_64__)
+    // The 64-bit hypercall ABI (public/arch-x86/xen-x86_64.h): arguments in
+    // rdi, rsi, rdx, r10, r8; result in rax. The stub may clobber rcx and r11.
+    register unsigned long r10 __asm__("r10") = a4;
+    register unsigned long r8 __asm__("r8") = a5;
+    unsigned long rax;
+    // Step over the red zone: the call pushes its return address below rsp.
+    __asm__ volatile("lea -128(%%rsp), %%rsp\n\t"
+                     "call *%[entry]\n\t"
+                     "lea 128(%%rsp), %%rsp"
+                     : "=a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : [entry] "r"(entry)
+                     : "rcx", "r11", "r9", "memory", "cc");
+    return (long)rax;
+#else
+    (void)entry; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+    return -38; /* -ENOSYS */
+#endif
+}

@@ -1,0 +1,1 @@
+// HypercallPage: see Package.swift for this module's job.

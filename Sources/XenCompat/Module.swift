@@ -1,0 +1,1 @@
+// XenCompat: see Package.swift for this module's job.

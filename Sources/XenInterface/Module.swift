@@ -1,0 +1,1 @@
+// XenInterface: see Package.swift for this module's job.

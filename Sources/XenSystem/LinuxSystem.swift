@@ -1,0 +1,77 @@
+// The one Swift file that talks to the kernel. Everything else goes through `SystemCalls`.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real system calls.
+public struct LinuxSystem: SystemCalls {
+    public init() {}
+
+    public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
+        let flags: Int32 = (mode == .readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC
+        while true {
+            let fd = Glibc.open(path, flags)
+            if fd >= 0 { return FileDescriptor(rawValue: fd) }
+            let e = Errno.current
+            if e != .interrupted { throw SystemError("open", path, e) }
+        }
+    }
+
+    public func close(_ fd: FileDescriptor) {
+        _ = Glibc.close(fd.rawValue)
+    }
+
+    public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n: Int = buffer.withUnsafeMutableBytes { raw in
+            while true {
+                let r = Glibc.pread(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
+                if r >= 0 || errno != EINTR { return r }
+            }
+        }
+        if n < 0 { throw SystemError("pread", "fd \(fd.rawValue) at 0x\(String(offset, radix: 16))", .current) }
+        buffer.removeSubrange(n...)
+        return buffer
+    }
+
+    public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
+        let n: Int = bytes.withUnsafeBytes { raw in
+            while true {
+                let r = Glibc.pwrite(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
+                if r >= 0 || errno != EINTR { return r }
+            }
+        }
+        if n < 0 { throw SystemError("pwrite", "fd \(fd.rawValue) at 0x\(String(offset, radix: 16))", .current) }
+        return n
+    }
+
+    public func readSmallFile(_ path: String) -> [UInt8]? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { _ = Glibc.close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+            if result.count > 1 << 20 { return nil }  // not a small file
+        }
+        return result
+    }
+
+    public func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public func effectiveUserID() -> UInt32 { geteuid() }
+}

@@ -1,0 +1,31 @@
+import CXenShim
+
+/// The four registers one CPUID execution returns.
+public struct CPUIDRegisters: Hashable, Sendable {
+    public var eax: UInt32
+    public var ebx: UInt32
+    public var ecx: UInt32
+    public var edx: UInt32
+    public init(eax: UInt32, ebx: UInt32, ecx: UInt32, edx: UInt32) {
+        self.eax = eax; self.ebx = ebx; self.ecx = ecx; self.edx = edx
+    }
+    public static let zero = CPUIDRegisters(eax: 0, ebx: 0, ecx: 0, edx: 0)
+}
+
+/// The CPUID instruction on the processor this code runs on.
+public enum Processor {
+    /// Plain CPUID (traps to the hypervisor in any guest).
+    public static func cpuid(leaf: UInt32, subleaf: UInt32) -> CPUIDRegisters {
+        var r = xd_cpuid_regs()
+        xd_cpuid(leaf, subleaf, &r)
+        return CPUIDRegisters(eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx)
+    }
+
+    /// CPUID behind Xen's forced-emulation prefix (public/arch-x86/xen.h XEN_CPUID):
+    /// nil when it faulted, which it does everywhere but in a Xen PV guest.
+    public static func forcedEmulationCPUID(leaf: UInt32, subleaf: UInt32) -> CPUIDRegisters? {
+        var r = xd_cpuid_regs()
+        guard xd_cpuid_forced(leaf, subleaf, &r) == 0 else { return nil }
+        return CPUIDRegisters(eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx)
+    }
+}

@@ -1,0 +1,48 @@
+/// How a device or file is opened.
+public enum OpenMode: Sendable, Equatable {
+    case readOnly
+    case readWrite
+}
+
+/// An open file descriptor, as a value; only a `SystemCalls` gives one out.
+public struct FileDescriptor: Hashable, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+}
+
+/// The system calls this toolkit makes, one protocol so that everything above it is plain
+/// Swift a test can drive with a recording fake (no kernel, no Xen): `LinuxSystem` is the
+/// real one and the only code that touches the kernel.
+public protocol SystemCalls: Sendable {
+    func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor
+    func close(_ fd: FileDescriptor)
+    /// Reads up to `count` bytes at `offset`. A short read returns fewer bytes.
+    func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8]
+    /// Writes `bytes` at `offset`; returns how many were written.
+    func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int
+    /// The whole content of a small file (sysfs, procfs): nil when it cannot be read.
+    func readSmallFile(_ path: String) -> [UInt8]?
+    /// True when `path` names a directory.
+    func isDirectory(_ path: String) -> Bool
+    /// The effective user id.
+    func effectiveUserID() -> UInt32
+}
+
+extension SystemCalls {
+    /// Opens `path`, runs `body`, and closes the descriptor whatever happens.
+    public func withOpened<R>(
+        _ path: String, _ mode: OpenMode,
+        _ body: (FileDescriptor) throws(SystemError) -> R
+    ) throws(SystemError) -> R {
+        let fd = try open(path, mode)
+        defer { close(fd) }
+        return try body(fd)
+    }
+
+    /// A small text file without its trailing newline, as sysfs publishes values.
+    public func readLine(_ path: String) -> String? {
+        guard var bytes = readSmallFile(path) else { return nil }
+        if bytes.last == 0x0a { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
