@@ -75,3 +75,11 @@ public struct LinuxSystem: SystemCalls {
 
     public func effectiveUserID() -> UInt32 { geteuid() }
 }
+
+/// Standard error, written directly (no buffering, no Foundation).
+public enum StandardError {
+    public static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

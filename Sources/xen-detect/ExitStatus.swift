@@ -33,8 +33,7 @@ enum ExitStatus: Int32 {
 
 /// Writes one line to stderr, prefixed with the tool's name.
 func printError(_ message: String) {
-    let line = "xen-detect: \(message)\n"
-    _ = line.withCString { fputs($0, stderr) }
+    StandardError.write("xen-detect: \(message)\n")
 }
 
 /// Prints a failure as one line on stderr and exits with the status its kind names.

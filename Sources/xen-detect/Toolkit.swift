@@ -24,21 +24,21 @@ struct Toolkit: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            exit(ExitStatus.success.rawValue)
+            Glibc.exit(ExitStatus.success.rawValue)
         } catch let error as CleanExit {
             // --help and friends: ArgumentParser's own text on stdout.
             print(fullMessage(for: error))
-            exit(ExitStatus.success.rawValue)
+            Glibc.exit(ExitStatus.success.rawValue)
         } catch let error as ExitCode {
-            exit(error.rawValue)
+            Glibc.exit(error.rawValue)
         } catch {
             if error is any ClassifiedError { fail(error) }
             let message = fullMessage(for: error)
-            if exitCode(for: error) == .success || message.isEmpty { exit(0) }
+            if exitCode(for: error) == .success || message.isEmpty { Glibc.exit(0) }
             // ArgumentParser's errors span several lines (usage after the error); keep the first.
             let first = message.split(separator: "\n").first.map(String.init) ?? message
             printError(first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
-            exit(ExitStatus.usage.rawValue)
+            Glibc.exit(ExitStatus.usage.rawValue)
         }
     }
 }
