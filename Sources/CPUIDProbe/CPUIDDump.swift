@@ -100,11 +100,12 @@ public struct CPUIDDump: Equatable, Sendable {
                 CPUIDRegisters(eax: values[0], ebx: values[1], ecx: values[2], edx: values[3]))
     }
 
-    /// `0x` followed by 1–8 hex digits.
+    /// `0x` followed by 1–8 hex digits. The digit check matters: `UInt32(_:radix:)` alone
+    /// would also take a sign ("0x+1f").
     private static func hexValue(_ s: Substring) -> UInt32? {
         guard s.hasPrefix("0x") || s.hasPrefix("0X") else { return nil }
         let digits = s.dropFirst(2)
-        guard !digits.isEmpty, digits.count <= 8 else { return nil }
+        guard !digits.isEmpty, digits.count <= 8, digits.allSatisfy(\.isHexDigit) else { return nil }
         return UInt32(digits, radix: 16)
     }
 

@@ -35,6 +35,10 @@ import XenSystem
         ("CPU zero:\n", .syntax(line: 1, reason: "expected 'CPU:' or 'CPU N:'")),
         ("CPU 0\n", .syntax(line: 1, reason: "a CPU header must end with ':'")),
         ("   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", .duplicate(line: 2, leaf: 1, subleaf: 0)),
+        // Found by Fuzz/Targets/cpuid-dump.swift: UInt32(_:radix:) takes a sign, the grammar does not.
+        ("   0x40000 0x00: eax=0x40000001 ebx=0x4b4d64b ecx=0x55B4d56 edx=0x+00004D", .syntax(line: 1, reason: "expected edx=0x<hex>, got 'edx=0x+00004D'")),
+        ("   0x+1 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", .syntax(line: 1, reason: "leaf and sub-leaf must be 0x-prefixed 32-bit hex numbers")),
+        ("   0x1 0x-0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", .syntax(line: 1, reason: "leaf and sub-leaf must be 0x-prefixed 32-bit hex numbers")),
         ("\u{0}\u{1}garbage", .syntax(line: 1, reason: "expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 1 fields")),
     ])
     func rejectsBadDumps(text: String, expected: CPUIDDumpError) {
