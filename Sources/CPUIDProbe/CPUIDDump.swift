@@ -58,7 +58,7 @@ public struct CPUIDDump: Equatable, Sendable {
                 }
                 let label = String(trimmed.dropLast())
                 let rest = label.dropFirst(3)
-                guard rest.isEmpty || (rest.first == " " && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1) else {
+                guard rest.isEmpty || (rest.first == " " && rest.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) && rest.count > 1) else {
                     throw .syntax(line: lineNumber, reason: "expected 'CPU:' or 'CPU N:'")
                 }
                 cpus.append(CPU(label: label, leaves: []))

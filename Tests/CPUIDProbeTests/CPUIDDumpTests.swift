@@ -33,6 +33,9 @@ import XenSystem
         ("   0x40000000 0x00: eax=0x1 ebx=0x2 edx=0x3 ecx=0x4", .syntax(line: 1, reason: "expected ecx=0x<hex>, got 'edx=0x3'")),
         ("   0x40000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=", .syntax(line: 1, reason: "expected edx=0x<hex>, got 'edx='")),
         ("CPU zero:\n", .syntax(line: 1, reason: "expected 'CPU:' or 'CPU N:'")),
+        // Character.isNumber is true for "٣" and "½": the CPU number must be ASCII decimal.
+        ("CPU \u{663}:\n", .syntax(line: 1, reason: "expected 'CPU:' or 'CPU N:'")),
+        ("CPU \u{bd}:\n", .syntax(line: 1, reason: "expected 'CPU:' or 'CPU N:'")),
         ("CPU 0\n", .syntax(line: 1, reason: "a CPU header must end with ':'")),
         ("   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", .duplicate(line: 2, leaf: 1, subleaf: 0)),
         // Found by Fuzz/Targets/cpuid-dump.swift: UInt32(_:radix:) takes a sign, the grammar does not.
