@@ -84,8 +84,10 @@ for t in "${targets[@]}"; do
   key=$(stamp "$src" Fuzz/Support/*.swift "${built[@]}")
   if [ "$(cat "$BIN/$t.stamp" 2>/dev/null)" != "$key" ] || [ ! -x "$BIN/$t" ]; then
     echo "fuzz build: target $t" >&2
-    swiftc "${SWIFTFLAGS[@]}" -module-name "${t//-/_}" "$src" Fuzz/Support/*.swift \
-      "${built[@]}" "${shim_objects[@]}" -o "$BIN/$t"
+    # Linked from a scratch directory: with -g the driver leaves the target's module files in the cwd.
+    mkdir -p "$OUT/link"
+    (cd "$OUT/link" && swiftc "${SWIFTFLAGS[@]}" -module-name "${t//-/_}" "$ROOT/$src" "$ROOT"/Fuzz/Support/*.swift \
+      "${built[@]}" "${shim_objects[@]}" -o "$BIN/$t")
     echo "$key" > "$BIN/$t.stamp"
   fi
 done
