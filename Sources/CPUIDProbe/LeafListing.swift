@@ -17,12 +17,14 @@ public struct LeafListing: Equatable, Sendable {
 
     public static func read(_ source: any CPUIDSource, mode: ScanMode) throws(CPUIDSourceError) -> LeafListing {
         var entries: [Entry] = []
+        // Leaf 1 in every mode: a report read back from the dump checks its hypervisor bit, and
+        // without it a PV listing (first base only) read back as "no hypervisor".
+        let leaf1 = try source.cpuid(leaf: 1, subleaf: 0)
+        entries.append(Entry(leaf: 1, subleaf: 0, registers: leaf1))
         let bases: [HypervisorRange]
         if mode == .firstBaseOnly {
             bases = try HypervisorScan.scan(source, mode: mode, checkHypervisorBit: false).ranges
         } else {
-            let leaf1 = try source.cpuid(leaf: 1, subleaf: 0)
-            entries.append(Entry(leaf: 1, subleaf: 0, registers: leaf1))
             bases = try HypervisorScan.scan(source, mode: mode, checkHypervisorBit: mode != .exhaustive).ranges
         }
         for range in bases {
