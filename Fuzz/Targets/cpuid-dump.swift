@@ -1,3 +1,4 @@
+// fuzz-options: -max_len=4096
 // Fuzz target: the `cpuid -r` dump parser, CPUIDDump(parsing:).
 // Properties, for any bytes:
 // - parsing either returns a dump or throws; a thrown error is one line and names a line that exists;

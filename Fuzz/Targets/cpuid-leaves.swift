@@ -1,3 +1,4 @@
+// fuzz-options: -max_len=64
 // Fuzz target: the CPUID leaf decoders (public/arch-x86/cpuid.h for Xen's; KVM's and Hyper-V's
 // first leaf) and the hypervisor signature. Every decoder is a total function of the registers;
 // the properties check each decoded field against the register bits it comes from.

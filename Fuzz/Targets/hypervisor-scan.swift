@@ -1,3 +1,4 @@
+// fuzz-options: -max_len=1024
 // Fuzz target: the hypervisor scan, Xen's leaves, the leaf listing and the full probe report,
 // over a CPUID table built from the input. Properties:
 // - every scan mode terminates and returns ranges in use, in increasing leaf order, each read

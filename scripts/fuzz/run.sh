@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (or the ones named) and records the figures in RELIABILITY.md.
+#
+#   scripts/fuzz/run.sh --ci                 CI: ~30 s per target from the seed corpus (fresh each run)
+#   scripts/fuzz/run.sh --runs 10000000      until each target has executed N inputs
+#   scripts/fuzz/run.sh --time 600           for S seconds per target
+#   options: --jobs J (targets run J at a time; default 1), --no-record (print, do not touch
+#            RELIABILITY.md), TARGET... (default: every Fuzz/Targets/*.swift)
+#
+# Long runs keep their corpus in Fuzz/.build/corpus/<target> and resume from it; --ci starts each
+# time from scripts/fuzz/seeds.sh (committed seeds plus the real recordings under Tests/*/Fixtures).
+# A crash, leak, timeout or violated property stops that target; its input is saved in
+# Fuzz/.build/artifacts/<target>/ and the script exits 1 after all targets ran.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+mode=""; seconds=""; runs=""; jobs=1; record=1; targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ci) mode=ci; seconds=${FUZZ_CI_SECONDS:-30} ;;
+    --time) mode=time; seconds=$2; shift ;;
+    --runs) mode=runs; runs=$2; shift ;;
+    --jobs) jobs=$2; shift ;;
+    --no-record) record=0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -*) echo "fuzz run: unknown option $1" >&2; exit 64 ;;
+    *) targets+=("$1") ;;
+  esac
+  shift
+done
+[ -n "$mode" ] || { echo "fuzz run: give --ci, --time SECONDS or --runs N" >&2; exit 64; }
+if [ ${#targets[@]} -eq 0 ]; then
+  for f in Fuzz/Targets/*.swift; do targets+=("$(basename "$f" .swift)"); done
+fi
+
+scripts/fuzz/build.sh "${targets[@]}"
+
+# Crash reports from the Swift runtime's backtracer would race ASan's; ASan's are the useful ones.
+export SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:symbolize=1:detect_leaks=1}
+
+LOGS=$ROOT/Fuzz/.build/logs/$mode
+mkdir -p "$LOGS"
+
+run_one() {
+  local t=$1 corpus artifacts opts=() log=$LOGS/$t.log
+  artifacts=$ROOT/Fuzz/.build/artifacts/$t/
+  mkdir -p "$artifacts"
+  if [ "$mode" = ci ]; then
+    corpus=$ROOT/Fuzz/.build/ci-corpus/$t
+    rm -rf "$corpus"
+  else
+    corpus=$ROOT/Fuzz/.build/corpus/$t
+  fi
+  scripts/fuzz/seeds.sh "$t" "$corpus"
+  # Per-target libFuzzer options from the target's first line: // fuzz-options: -max_len=N ...
+  read -r -a opts <<< "$(sed -n '1s|^// fuzz-options:||p' "Fuzz/Targets/$t.swift")"
+  [ -f "Fuzz/Targets/$t.dict" ] && opts+=("-dict=Fuzz/Targets/$t.dict")
+  [ -n "$seconds" ] && opts+=("-max_total_time=$seconds")
+  [ -n "$runs" ] && opts+=("-runs=$runs")
+  local start end status=0
+  start=$(date +%s)
+  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts" \
+    "$corpus" > "$log" 2>&1 || status=$?
+  end=$(date +%s)
+  echo "$status $((end - start))" > "$LOGS/$t.status"
+}
+
+pids=()
+for t in "${targets[@]}"; do
+  run_one "$t" &
+  pids+=($!)
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+done
+wait
+
+# Figures per target from libFuzzer's final statistics.
+rows=(); failed=0
+for t in "${targets[@]}"; do
+  log=$LOGS/$t.log
+  read -r status wall < "$LOGS/$t.status"
+  executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<< "$last")
+  ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<< "$last")
+  corp=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' <<< "$last")
+  crashes=$(grep -cE '^==[0-9]+==ERROR|^property violated|Fatal error|^==[0-9]+== ERROR: libFuzzer' "$log" || true)
+  if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
+  [ "$crashes" -eq 0 ] || { failed=1; echo "fuzz run: $t FAILED (status $status), see $log and $(ls -t Fuzz/.build/artifacts/$t/ 2>/dev/null | head -1)" >&2; }
+  rows+=("| $t | ${executed:-?} | ${wall}s | ${rate:-?} | $crashes | ${cov:-?} | ${ft:-?} | ${corp:-?} |")
+done
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
+header="$mode run, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(swiftc --version 2>&1 | head -1 | sed 's/ (.*//'), $(nproc) CPUs, $jobs at a time"
+table=$(printf '%s\n' "| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus |" \
+  "|---|---:|---:|---:|---:|---:|---:|---:|" "${rows[@]}")
+printf '%s\n\n%s\n' "$header" "$table"
+
+if [ "$record" = 1 ]; then
+  # Replaces (or appends) this mode's section between its markers in RELIABILITY.md.
+  section="fuzz-$mode"
+  [ -f RELIABILITY.md ] || printf '# Reliability\n' > RELIABILITY.md
+  body=$(printf '<!-- %s:begin -->\n%s\n\n%s\n<!-- %s:end -->' "$section" "$header" "$table" "$section")
+  if grep -q "<!-- $section:begin -->" RELIABILITY.md; then
+    awk -v b="<!-- $section:begin -->" -v e="<!-- $section:end -->" -v body="$body" '
+      $0 == b { print body; skip = 1; next } $0 == e { skip = 0; next } !skip { print }' RELIABILITY.md > RELIABILITY.md.new
+    mv RELIABILITY.md.new RELIABILITY.md
+  else
+    printf '\n%s\n' "$body" >> RELIABILITY.md
+  fi
+fi
+exit $failed
