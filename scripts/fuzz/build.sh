@@ -23,45 +23,57 @@ SANITIZE="-sanitize=fuzzer,address"
 # several times faster than -Onone under libFuzzer. -g for symbolised crash reports.
 SWIFTFLAGS=(-O -g -use-ld=lld -parse-as-library -wmo $SANITIZE -I "$OBJ" -I "$OUT/include")
 
-# The modules the targets link, in dependency order, each with the modules it imports.
-# A module whose Sources/ directory holds no .swift file yet is skipped.
-MODULES=(
-  "XenSystem:CXenShim"
-  "CPUIDProbe:XenSystem"
-  "XenInterface:"
-  "ABI32:XenInterface"
-  "ABI64:XenInterface"
-  "XenCompat:XenInterface ABI32 ABI64"
-  "HypercallPage:XenSystem CPUIDProbe XenInterface"
-)
+# The package's library targets and their dependencies, from the manifest itself, so a module that
+# lands later is built without editing this script.
+describe=$(swift package describe --type json 2>/dev/null)
+mapfile -t LIBS < <(jq -r '.targets[] | select(.type == "library") |
+  "\(.name)|\(.module_type)|\(.path)|\((.target_dependencies // []) | join(" "))"' <<< "$describe")
 
-# The C shim, with a module map like the one SwiftPM generates for it.
-cat > "$OUT/include/CXenShim/module.modulemap" <<MAP
-module CXenShim {
-    header "$ROOT/Sources/CXenShim/include/CXenShim.h"
-    export *
-}
-MAP
+# C targets: objects, and a module map like the one SwiftPM generates for an include/ directory.
 shim_objects=()
-for c in Sources/CXenShim/*.c; do
-  o=$OBJ/CXenShim-$(basename "$c" .c).o
-  if [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
-    clang -O1 -g -fPIC -I Sources/CXenShim/include -c "$c" -o "$o"
-  fi
-  shim_objects+=("$o")
+for lib in "${LIBS[@]}"; do
+  IFS='|' read -r name type path deps <<< "$lib"
+  [ "$type" = ClangTarget ] || continue
+  mkdir -p "$OUT/include/$name"
+  {
+    echo "module $name {"
+    for h in "$ROOT/$path"/include/*.h; do echo "    header \"$h\""; done
+    echo "    export *"
+    echo "}"
+  } > "$OUT/include/$name/module.modulemap"
+  for c in "$path"/*.c; do
+    o=$OBJ/$name-$(basename "$c" .c).o
+    if [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
+      clang -O1 -g -fPIC -I "$path/include" -c "$c" -o "$o"
+    fi
+    shim_objects+=("$o")
+  done
+done
+
+# Swift library targets in dependency order.
+order=(); placed=" "
+while [ ${#order[@]} -lt ${#LIBS[@]} ]; do
+  progress=0
+  for lib in "${LIBS[@]}"; do
+    IFS='|' read -r name type path deps <<< "$lib"
+    case "$placed" in *" $name "*) continue ;; esac
+    ready=1
+    for d in $deps; do case "$placed" in *" $d "*) ;; *) ready=0 ;; esac; done
+    [ $ready = 1 ] || continue
+    order+=("$lib"); placed+="$name "; progress=1
+  done
+  [ $progress = 1 ] || { echo "fuzz build: dependency cycle among library targets" >&2; exit 70; }
 done
 
 stamp() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
 built=()
-for entry in "${MODULES[@]}"; do
-  name=${entry%%:*}
-  shopt -s nullglob
-  sources=(Sources/"$name"/*.swift Sources/"$name"/**/*.swift)
-  shopt -u nullglob
+for lib in "${order[@]}"; do
+  IFS='|' read -r name type path deps <<< "$lib"
+  [ "$type" = SwiftTarget ] || continue
+  mapfile -t sources < <(find "$path" -name '*.swift' | sort)
   [ ${#sources[@]} -gt 0 ] || continue
   # Rebuild when the sources or any dependency's interface changed.
-  deps=${entry#*:}
   dep_modules=()
   for d in $deps; do [ -e "$OBJ/$d.swiftmodule" ] && dep_modules+=("$OBJ/$d.swiftmodule"); done
   key=$(stamp "${sources[@]}" "${dep_modules[@]}" "$0")
