@@ -100,11 +100,13 @@ public enum GetoptLong {
 
     /// Each option in order: its code ('?' for an unknown option or a missing argument) and argument.
     public static func parse(short: String, long: [Option]) -> [(code: Character, argument: String?)] {
-        // The names must outlive getopt; they live for the process (one parse per run).
+        // The names must outlive every getopt_long call of the loop; freed after it (LeakSanitizer
+        // reports them otherwise, and `swift test --sanitize=address` runs this binary).
         var table = long.map { o in
             option(name: strdup(o.name), has_arg: o.takesArgument ? required_argument : no_argument,
                    flag: nil, val: Int32(o.code.asciiValue ?? 0))
         }
+        defer { for entry in table { free(UnsafeMutablePointer(mutating: entry.name)) } }
         table.append(option(name: nil, has_arg: 0, flag: nil, val: 0))
         var result: [(Character, String?)] = []
         xd_getopt_reset()
