@@ -53,7 +53,13 @@ extension SystemCalls {
         try withOpened(path, .readOnly) { fd throws(SystemError) -> [UInt8] in
             var result: [UInt8] = []
             while true {
-                let chunk = try pread(fd, count: 65536, offset: UInt64(result.count))
+                let chunk: [UInt8]
+                do throws(SystemError) {
+                    chunk = try pread(fd, count: 65536, offset: UInt64(result.count))
+                } catch {
+                    // pread names the descriptor; the message must name the file (e.g. a directory).
+                    throw SystemError("read", path, error.errno)
+                }
                 if chunk.isEmpty { return result }
                 result += chunk
                 if result.count > limit { throw SystemError("read", path, Errno(rawValue: 27 /* EFBIG */)) }
