@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+
+/// The bad-input table (docs/reliability.md, "Bad input"): every row runs the built binary and
+/// checks the exact one-line error on stderr, the exit status, and that nothing reached stdout when
+/// it failed (an error never comes with partial output). The doc's table is checked against this
+/// one, so the two cannot drift apart.
+@Suite struct BadInputTableTests {
+    /// Who runs the row.
+    enum User: String, Sendable {
+        case root
+        /// uid/gid 65534 through `setpriv --reuid=65534 --regid=65534 --clear-groups`.
+        case nobody
+    }
+
+    /// The row's input file, written to `{FILE}` before the run.
+    enum Input: Sendable {
+        case none
+        case text(String)
+        case bytes([UInt8])
+        /// A file of this many bytes (repeated comment lines).
+        case size(Int)
+        /// `{FILE}` names a directory.
+        case directory
+        /// `{FILE}` is readable by root only (mode 0600).
+        case rootOnly(String)
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        /// Stable name: the doc's first column.
+        let id: String
+        /// What is wrong with the input, in words (the doc's second column).
+        let what: String
+        let arguments: [String]
+        var input: Input = .none
+        var user: User = .root
+        /// The one line on stderr after "xen-detect: ", `{FILE}` for the input file; nil: no stderr.
+        let error: String?
+        let status: Int32
+        /// Exact stdout when the row succeeds (detection outcomes); must be empty when `error` is set.
+        var stdout: String = ""
+        /// A path that must exist for the row to mean anything here (else the row is skipped, and says so).
+        var needs: String? = nil
+        /// A path whose presence makes the row meaningless here (the non-Xen-host rows on a Xen guest).
+        var unlessExists: String? = nil
+
+        var testDescription: String { id }
+    }
+
+    /// A fixed directory, so that messages naming the file are stable: /tmp/xd-bad-input/<id>.
+    static let directory = "/tmp/xd-bad-input"
+
+    static let xenLeaves = """
+           0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx=0x4d4d566e
+           0x40000001 0x00: eax=0x00040011 ebx=0x00000000 ecx=0x00000000 edx=0x00000000
+           0x40000002 0x00: eax=0x00000001 ebx=0x40000000 ecx=0x00000000 edx=0x00000000
+        """
+    static let leaf1WithHypervisorBit = "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00020800 ecx=0xfffa3203 edx=0x178bfbff"
+    static let leaf1WithoutHypervisorBit = "   0x00000001 0x00: eax=0x00a00f11 ebx=0x00020800 ecx=0x7ffa3203 edx=0x178bfbff"
+
+    static let rows: [Row] = [
+        // Recorded dumps (`--source dump:FILE`, and `leaves --source dump:FILE`).
+        Row(id: "dump-garbled", what: "a leaf line with two registers missing",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("CPU 0:\n   0x40000000 0x00: eax=0x40000001 ebx=0x4b4d\n"),
+            error: "dump line 2: expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 4 fields", status: 65),
+        Row(id: "dump-binary", what: "4 KiB of binary garbage",
+            arguments: ["leaves", "--source", "dump:{FILE}"],
+            input: .bytes((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }),
+            error: "dump line 1: expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 2 fields", status: 65),
+        Row(id: "dump-truncated-mid-line", what: "a dump cut off after 'edx='",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("CPU:\n" + leaf1WithHypervisorBit + "\n   0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx="),
+            error: "dump line 3: expected edx=0x<hex>, got 'edx='", status: 65),
+        Row(id: "dump-truncated-mid-register", what: "a dump cut off inside the ECX field",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("CPU:\n" + leaf1WithHypervisorBit + "\n   0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x6558"),
+            error: "dump line 3: expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 5 fields", status: 65),
+        Row(id: "dump-empty", what: "an empty file",
+            arguments: ["--source", "dump:{FILE}"], input: .text(""),
+            error: "dump holds no CPUID leaves", status: 65),
+        Row(id: "dump-headers-only", what: "CPU headers and comments, no leaf",
+            arguments: ["--source", "dump:{FILE}"], input: .text("CPU 0:\n# nothing recorded\nCPU 1:\n"),
+            error: "dump holds no CPUID leaves", status: 65),
+        Row(id: "dump-sign-in-hex", what: "a sign inside a hex field ('edx=0x+4d', found by fuzzing)",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("   0x40000000 0x00: eax=0x40000001 ebx=0x4b4d564b ecx=0x564b4d56 edx=0x+4d\n"),
+            error: "dump line 1: expected edx=0x<hex>, got 'edx=0x+4d'", status: 65),
+        Row(id: "dump-leaf-too-wide", what: "a leaf number wider than 32 bits",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("   0x140000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\n"),
+            error: "dump line 1: leaf and sub-leaf must be 0x-prefixed 32-bit hex numbers", status: 65),
+        Row(id: "dump-duplicate-leaf", what: "the same leaf twice for one CPU",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("CPU:\n" + xenLeaves + "\n   0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx=0x4d4d566e\n"),
+            error: "dump line 5: leaf 0x40000000 subleaf 0x00000000 recorded twice for one CPU", status: 65),
+        Row(id: "dump-out-of-order", what: "leaves out of order (accepted: a dump is a table)",
+            arguments: ["--source", "dump:{FILE}"],
+            input: .text("CPU:\n" + xenLeaves.split(separator: "\n").reversed().joined(separator: "\n") + "\n" + leaf1WithHypervisorBit + "\n"),
+            error: nil, status: 0, stdout: "Running in HVM context on Xen V4.17.\n"),
+        Row(id: "dump-no-hypervisor-range", what: "no leaf 0x40000000 at all",
+            arguments: ["--source", "dump:{FILE}"], input: .text("CPU:\n" + leaf1WithHypervisorBit + "\n"),
+            error: nil, status: 0, stdout: "Not running on Xen.\n"),
+        Row(id: "dump-no-hypervisor-range-expect-hvm", what: "no hypervisor range, with -H (xen-detect's status 1)",
+            arguments: ["-H", "--source", "dump:{FILE}"], input: .text("CPU:\n" + leaf1WithHypervisorBit + "\n"),
+            error: nil, status: 1, stdout: "Not running on Xen.\n"),
+        Row(id: "dump-hypervisor-bit-clear", what: "Xen's leaves present but CPUID.1:ECX[31] clear",
+            arguments: ["--source", "dump:{FILE}"], input: .text("CPU:\n" + leaf1WithoutHypervisorBit + "\n" + xenLeaves + "\n"),
+            error: nil, status: 0, stdout: "Not running on Xen.\n"),
+        Row(id: "dump-too-large", what: "a dump larger than 16 MiB",
+            arguments: ["--source", "dump:{FILE}"], input: .size(16 << 20 + 1),
+            error: "read {FILE}: File too large", status: 71),
+        Row(id: "dump-is-directory", what: "the dump path names a directory",
+            arguments: ["--source", "dump:{FILE}"], input: .directory,
+            error: "read {FILE}: Is a directory", status: 71),
+        Row(id: "dump-missing", what: "the dump file does not exist",
+            arguments: ["--source", "dump:{FILE}"],
+            error: "open {FILE}: No such file or directory", status: 66),
+        Row(id: "dump-no-permission", what: "a root-only dump read by an unprivileged user",
+            arguments: ["--source", "dump:{FILE}"], input: .rootOnly("CPU:\n" + xenLeaves + "\n"), user: .nobody,
+            error: "open {FILE}: Permission denied", status: 77),
+
+        // CPUID sources.
+        Row(id: "source-unknown", what: "an unknown --source",
+            arguments: ["leaves", "--source", "disk"],
+            error: "invalid source 'disk': expected native, pv, devcpu[:N] or dump:FILE", status: 64),
+        Row(id: "source-devcpu-negative", what: "a negative CPU number",
+            arguments: ["leaves", "--source", "devcpu:-1"],
+            error: "invalid source 'devcpu:-1': expected native, pv, devcpu[:N] or dump:FILE", status: 64),
+        Row(id: "devcpu-missing", what: "/dev/cpu/N/cpuid does not exist (no such CPU, or no cpuid driver)",
+            arguments: ["leaves", "--source", "devcpu:4095"],
+            error: "open /dev/cpu/4095/cpuid: No such file or directory", status: 66),
+        Row(id: "devcpu-no-permission", what: "/dev/cpu/0/cpuid opened by an unprivileged user",
+            arguments: ["leaves", "--source", "devcpu:0"], user: .nobody,
+            error: "open /dev/cpu/0/cpuid: Permission denied", status: 77, needs: "/dev/cpu/0/cpuid"),
+        Row(id: "pv-source-outside-pv", what: "--source pv outside a Xen PV guest",
+            arguments: ["leaves", "--source", "pv"],
+            error: "forced-emulation CPUID faulted: not running in a Xen PV context", status: 69),
+
+        // The host (this machine is not a Xen guest; the rows say what a non-Xen host answers).
+        Row(id: "non-xen-host", what: "the drop-in on a host that is not a Xen guest",
+            arguments: [], error: nil, status: 0, stdout: "Not running on Xen.\n",
+            unlessExists: "/sys/hypervisor/type"),
+        Row(id: "non-xen-host-expect-pv", what: "-P on a host that is not a Xen guest",
+            arguments: ["-P"], error: nil, status: 1, stdout: "Not running on Xen.\n",
+            unlessExists: "/sys/hypervisor/type"),
+        Row(id: "non-xen-host-unprivileged", what: "the drop-in run by an unprivileged user (needs no privilege)",
+            arguments: [], user: .nobody, error: nil, status: 0, stdout: "Not running on Xen.\n",
+            unlessExists: "/sys/hypervisor/type"),
+
+        // Command lines.
+        Row(id: "subcommand-unknown-option", what: "an option a subcommand does not have",
+            arguments: ["leaves", "--frobnicate"], error: "Unknown option '--frobnicate'", status: 64),
+    ]
+
+    /// True when this process is root and can drop to uid 65534 with setpriv.
+    static let canDropPrivileges: Bool =
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    @Test(arguments: rows)
+    func row(_ row: Row) throws {
+        if let needs = row.needs, !FileManager.default.fileExists(atPath: needs) {
+            print("bad-input row \(row.id) skipped: \(needs) does not exist here")
+            return
+        }
+        if let path = row.unlessExists, FileManager.default.fileExists(atPath: path) {
+            print("bad-input row \(row.id) skipped: \(path) exists here")
+            return
+        }
+        if row.user == .nobody {
+            try #require(Self.canDropPrivileges, "row \(row.id) runs as nobody: needs root and /usr/bin/setpriv")
+        }
+        let file = try Self.prepare(row)
+        let arguments = row.arguments.map { $0.replacingOccurrences(of: "{FILE}", with: file) }
+        let result: Binary.Result
+        switch row.user {
+        case .root:
+            result = try Binary.run(arguments)
+        case .nobody:
+            result = try Binary.run(["--reuid=65534", "--regid=65534", "--clear-groups", Binary.url.path] + arguments,
+                                    executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        }
+        let expectedError = row.error.map { "xen-detect: " + $0.replacingOccurrences(of: "{FILE}", with: file) + "\n" } ?? ""
+        #expect(result.stderr == expectedError)
+        #expect(result.status == row.status)
+        if row.error != nil {
+            #expect(result.stdout.isEmpty, "an error came with output on stdout")
+        } else {
+            #expect(result.stdout == row.stdout)
+        }
+    }
+
+    /// Writes the row's input to /tmp/xd-bad-input/<id> and returns that path.
+    static func prepare(_ row: Row) throws -> String {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // nobody must reach the files it is allowed to read.
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
+        let path = directory + "/" + row.id
+        try? fm.removeItem(atPath: path)
+        switch row.input {
+        case .none: break
+        case .text(let text): try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        case .bytes(let bytes): try Data(bytes).write(to: URL(fileURLWithPath: path))
+        case .size(let size):
+            let line = Array("# padding to make the file large\n".utf8)
+            var data = Data(capacity: size)
+            while data.count + line.count <= size { data.append(contentsOf: line) }
+            data.append(contentsOf: [UInt8](repeating: 0x23, count: size - data.count))
+            try data.write(to: URL(fileURLWithPath: path))
+        case .directory: try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        case .rootOnly(let text):
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+        if case .text = row.input { try fm.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        return path
+    }
+
+    // MARK: - The documented table
+
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/reliability.md")
+
+    /// The table's markdown rows, as docs/reliability.md must hold them.
+    static var markdown: [String] {
+        rows.map { row in
+            let command = (["xen-detect"] + row.arguments).joined(separator: " ").replacingOccurrences(of: "{FILE}", with: "FILE")
+            let user = row.user == .nobody ? " (as nobody)" : ""
+            let message = row.error.map { "`xen-detect: " + $0.replacingOccurrences(of: "{FILE}", with: "FILE") + "`" }
+                ?? "stdout: `" + row.stdout.trimmingCharacters(in: .newlines) + "`"
+            return "| `\(row.id)` | \(row.what) | `\(command)`\(user) | \(message) | \(row.status) |"
+        }
+    }
+
+    @Test func docsListEveryRowWithItsErrorAndStatus() throws {
+        let text = try String(contentsOf: Self.docs, encoding: .utf8)
+        let begin = "<!-- bad-input-table:begin -->", end = "<!-- bad-input-table:end -->"
+        let expected = Self.markdown
+        if ProcessInfo.processInfo.environment["XD_WRITE_DOCS"] == "1",
+           let b = text.range(of: begin), let e = text.range(of: end) {
+            let table = ["| row | input | command | stderr (or stdout) | status |", "|---|---|---|---|---:|"] + expected
+            let updated = text.replacingCharacters(in: b.upperBound..<e.lowerBound, with: "\n" + table.joined(separator: "\n") + "\n")
+            try updated.write(to: Self.docs, atomically: true, encoding: .utf8)
+            return
+        }
+        let documented = Set(text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("| `") })
+        for line in expected {
+            #expect(documented.contains(line), "docs/reliability.md lacks or differs on: \(line)")
+        }
+    }
+}
