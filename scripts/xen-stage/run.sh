@@ -98,6 +98,9 @@ if [ -z "$binary" ]; then
 	fi
 fi
 [ -x "$binary" ] || die "no executable binary at $binary"
+case "$(cd "$(dirname "$binary")" && pwd)" in
+	"$here"/selftest*) [ "$record" = 1 ] && die "refusing to record fixtures with the self-test stand-in $binary" ;;
+esac
 
 # --- 3. the initramfs ------------------------------------------------------------------------
 mkdir -p "$work"
@@ -245,7 +248,7 @@ for env in $env_list; do
 	mkdir -p "$out/$env"
 	for name in $(grep -a '^@@F-END ' "$clean" | awk '{print $2}' | sort -u); do
 		case "$name" in */* | .*) continue ;; esac
-		awk -v name="$name" 'index($0, "@@F " name " ") == 1 { print substr($0, length(name) + 5) }' \
+		awk -v name="$name" 'index($0, "@@F " name " ") == 1 { print substr($0, length(name) + 6) }' \
 			"$clean" > "$out/$env/$name"
 		want=$(grep -a "^@@F-END $name " "$clean" | tail -n 1)
 		got="@@F-END $name lines=$(wc -l < "$out/$env/$name") md5=$(md5sum < "$out/$env/$name" | cut -d' ' -f1)"
