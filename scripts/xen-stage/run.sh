@@ -167,8 +167,9 @@ echo "xen stage: initramfs $(du -k "$initrd" | cut -f1) KiB, kernel $kver, $(bas
 
 # --- 4. boot -------------------------------------------------------------------------------
 # Guest parameters: commas would split QEMU's multiboot module list, so patterns travel as '+'.
-guest_args="quiet panic=-1 xs.checks=$(echo "$checks" | tr ',' '+') xs.record=$record xs.timeout=$check_timeout"
+guest_args="quiet panic=-1 xs.checks=$(echo "$checks" | tr ',' '+') xs.record=$record xs.timeout=$check_timeout ${XS_GUEST_ARGS:-}"
 xen_args="console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=warning"
+xen_extra=${XS_XEN_ARGS:-}
 # -cpu max and -cpu EPYC crash dom0; this model works for all three.
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp 1 -display none -no-reboot)
 
@@ -176,12 +177,12 @@ boot_command() {
 	local env=$1 log=$2
 	case "$env" in
 		pv-dom0)
-			echo "${qemu[@]}" -m 2048 -serial "file:$log" -kernel "$xen_elf" -append "'$xen_args'" \
+			echo "${qemu[@]}" -m 2048 -serial "file:$log" -kernel "$xen_elf" -append "'$xen_args $xen_extra'" \
 				-initrd "'$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd'" ;;
 		pvh-dom0)
 			# PVH dom0 needs an IOMMU ("iommu must be enabled for PVH hardware domain").
 			echo "${qemu[@]}" -m 2048 -M q35 -device amd-iommu -serial "file:$log" -kernel "$xen_elf" \
-				-append "'$xen_args dom0=pvh iommu=1'" \
+				-append "'$xen_args dom0=pvh iommu=1 $xen_extra'" \
 				-initrd "'$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd'" ;;
 		linux)
 			echo "${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd" \
