@@ -48,6 +48,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+for env in $(echo "$envs" | tr ',' ' '); do
+	case "$env" in
+		pv-dom0 | pvh-dom0 | linux) ;;
+		*) echo "xen stage: unknown environment '$env' (known: pv-dom0, pvh-dom0, linux)" >&2; exit 64 ;;
+	esac
+done
 work=${XS_WORK:-$root/.xen-stage}
 xen_gz=${XS_XEN_GZ:-/boot/xen-4.17-amd64.gz}
 boot_timeout=${XS_BOOT_TIMEOUT:-480}
