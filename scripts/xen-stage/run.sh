@@ -212,14 +212,20 @@ for env in $env_list; do
 	command=$(boot_command "$env" "$log") || die "unknown environment '$env' (known: pv-dom0, pvh-dom0, linux)"
 	echo "$command" > "$work/console/$env.cmd"
 	started[$env]=$(date +%s)
-	eval "timeout -k 10 $boot_timeout $command" < /dev/null > "$work/console/$env.qemu" 2>&1 &
+	rm -f "$work/console/$env.end"
+	# Each boot notes its own end, so one slow boot does not inflate the others' times.
+	(
+		eval "timeout -k 10 $boot_timeout $command" < /dev/null > "$work/console/$env.qemu" 2>&1
+		echo "$? $(date +%s)" > "$work/console/$env.end"
+	) &
 	pid[$env]=$!
 done
 for env in $env_list; do
 	wait "${pid[$env]}"
-	qemu_status[$env]=$?
 	unset "pid[$env]"
-	elapsed[$env]=$(($(date +%s) - ${started[$env]}))
+	read -r status end < "$work/console/$env.end" || { status=255; end=$(date +%s); }
+	qemu_status[$env]=$status
+	elapsed[$env]=$((end - ${started[$env]}))
 done
 trap - EXIT
 
