@@ -179,43 +179,51 @@ xen_extra=${XS_XEN_ARGS:-}
 # -cpu max and -cpu EPYC crash dom0; this model works for all three.
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp 1 -display none -no-reboot)
 
+# boot_command ENV LOG: sets boot[] to the QEMU command line of ENV.
 boot_command() {
 	local env=$1 log=$2
 	case "$env" in
 		pv-dom0)
-			echo "${qemu[@]}" -m 2048 -serial "file:$log" -kernel "$xen_elf" -append "'$xen_args $xen_extra'" \
-				-initrd "'$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd'" ;;
+			boot=("${qemu[@]}" -m 2048 -serial "file:$log" -kernel "$xen_elf" -append "$xen_args $xen_extra"
+				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd") ;;
 		pvh-dom0)
 			# PVH dom0 needs an IOMMU ("iommu must be enabled for PVH hardware domain").
-			echo "${qemu[@]}" -m 2048 -M q35 -device amd-iommu -serial "file:$log" -kernel "$xen_elf" \
-				-append "'$xen_args dom0=pvh iommu=1 $xen_extra'" \
-				-initrd "'$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd'" ;;
+			boot=("${qemu[@]}" -m 2048 -M q35 -device amd-iommu -serial "file:$log" -kernel "$xen_elf"
+				-append "$xen_args dom0=pvh iommu=1 $xen_extra"
+				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd") ;;
 		linux)
-			echo "${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd" \
-				-append "'console=ttyS0 $guest_args xs.env=$env'" ;;
-		*) return 1 ;;
+			boot=("${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd"
+				-append "console=ttyS0 $guest_args xs.env=$env") ;;
 	esac
 }
 
 mkdir -p "$work/console"
 env_list=$(echo "$envs" | tr ',' ' ')
 declare -A pid=() started=() elapsed=() qemu_status=()
+# On interruption, stop the boots this script started: each `timeout` (by the PID it wrote),
+# which passes the signal on to its QEMU.
 cleanup() {
-	local e
-	for e in "${!pid[@]}"; do kill "${pid[$e]}" 2> /dev/null; done
+	local e p
+	for e in "${!pid[@]}"; do
+		p=$(cat "$work/console/$e.pid" 2> /dev/null) && kill "$p" 2> /dev/null
+		kill "${pid[$e]}" 2> /dev/null
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 for env in $env_list; do
 	log=$work/console/$env.log
 	: > "$log"
-	command=$(boot_command "$env" "$log") || die "unknown environment '$env' (known: pv-dom0, pvh-dom0, linux)"
-	echo "$command" > "$work/console/$env.cmd"
+	boot_command "$env" "$log"
+	printf '%q ' "${boot[@]}" > "$work/console/$env.cmd"
+	echo >> "$work/console/$env.cmd"
 	started[$env]=$(date +%s)
-	rm -f "$work/console/$env.end"
+	rm -f "$work/console/$env.end" "$work/console/$env.pid"
 	# Each boot notes its own end, so one slow boot does not inflate the others' times.
 	(
-		eval "timeout -k 10 $boot_timeout $command" < /dev/null > "$work/console/$env.qemu" 2>&1
+		timeout -k 10 "$boot_timeout" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
+		echo $! > "$work/console/$env.pid"
+		wait $!
 		echo "$? $(date +%s)" > "$work/console/$env.end"
 	) &
 	pid[$env]=$!
