@@ -11,7 +11,7 @@ mkdir -p "$dir"
 if [ -d "Fuzz/seeds/$target" ]; then cp Fuzz/seeds/"$target"/* "$dir"/ 2>/dev/null || true; fi
 
 shopt -s nullglob
-dumps=(Tests/*/Fixtures/*.cpuid)
+dumps=(Tests/*/Fixtures/*.cpuid Tests/*/Fixtures/*.leaves.*.txt)
 shopt -u nullglob
 
 # Little-endian bytes of a 32-bit hex number, as printf escapes.
