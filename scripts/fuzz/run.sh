@@ -38,7 +38,10 @@ scripts/fuzz/build.sh "${targets[@]}"
 
 # Crash reports from the Swift runtime's backtracer would race ASan's; ASan's are the useful ones.
 export SWIFT_BACKTRACE=enable=no
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:symbolize=1:detect_leaks=1}
+# Leak checking is off: LeakSanitizer does not see pointers Swift keeps in enum payloads with tag
+# bits (XenInterface's catalog globals show as "direct leaks" at exit). Out-of-bounds accesses,
+# use-after-free and every Swift trap still stop the run.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:symbolize=1:detect_leaks=0}
 
 LOGS=$ROOT/Fuzz/.build/logs/$mode
 mkdir -p "$LOGS"
@@ -61,7 +64,7 @@ run_one() {
   [ -n "$runs" ] && opts+=("-runs=$runs")
   local start end status=0
   start=$(date +%s)
-  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts" \
+  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout=10 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts" \
     "$corpus" > "$log" 2>&1 || status=$?
   end=$(date +%s)
   echo "$status $((end - start))" > "$LOGS/$t.status"

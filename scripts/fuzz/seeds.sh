@@ -58,7 +58,8 @@ case "$target" in
         else continue; fi
         body+=$(printf '\\x%02x\\x%02x' "$sel" "$s")$(le32 "$a")$(le32 "$b")$(le32 "$c")$(le32 "$e")
       done < <(leaves_of "$d")
-      for mode in 0 1 2; do printf "\\x0$mode$body" > "$dir/fixture-$(basename "$d" .cpuid)-mode$mode"; done
+      # First byte: mode (b % 3) and which round trip is checked (b / 3 % 3): all nine.
+      for b in 0 1 2 3 4 5 6 7 8; do printf "\\x0$b$body" > "$dir/fixture-$(basename "$d")-$b"; done
     done
     ;;
 esac
