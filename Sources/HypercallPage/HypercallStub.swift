@@ -101,3 +101,21 @@ public enum HypercallStub {
          UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 24)]
     }
 }
+
+extension HypercallStubFlavor {
+    /// The flavor Xen writes for a guest: HVM/PVH take the CPU vendor's instruction (Xen's
+    /// hvm_funcs are vmx on Intel-like CPUs, svm on AMD-like ones); a 64-bit PV kernel takes pv64.
+    /// nil when the vendor is unknown or the context is.
+    public static func expected(cpuVendor: String, context: GuestContext?) -> HypercallStubFlavor? {
+        switch context {
+        case .pv: return .pv64
+        case .hvm, .pvh:
+            switch cpuVendor {
+            case "GenuineIntel", "CentaurHauls", "  Shanghai  ": return .vmx
+            case "AuthenticAMD", "HygonGenuine": return .svm
+            default: return nil
+            }
+        case nil: return nil
+        }
+    }
+}

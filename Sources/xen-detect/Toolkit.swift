@@ -11,6 +11,8 @@ struct Toolkit: ParsableCommand {
         abstract: "Detect Xen and other hypervisors, and poke Xen's guest interface.",
         subcommands: [
             // Registered subcommands; each file adds one line here.
+            HypercallCommand.self,
+            HypercallPageCommand.self,
         ]
     )
 
