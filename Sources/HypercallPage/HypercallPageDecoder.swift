@@ -70,6 +70,14 @@ public struct HypercallPageReport: Sendable, Equatable {
 
 /// Decodes hypercall pages from their bytes (read from memory or a file).
 public enum HypercallPageDecoder {
+    static let ordinaryTemplates = HypercallStubFlavor.allCases.map {
+        ($0, HypercallStub.prefix($0), HypercallStub.suffix($0))
+    }
+    static let iretTemplates: [(IretEntryForm, [UInt8])] = [
+        (.pv64, HypercallStub.iretSequence(.pv64)), (.pv32, HypercallStub.iretSequence(.pv32)),
+        (.hvm, HypercallStub.iretSequence(.svm)),
+    ]
+
     /// Decodes one entry's 32 bytes (fewer when the page is short): the entry and the
     /// offset of its first byte that is neither code nor int3 fill.
     public static func decodeEntry(_ bytes: ArraySlice<UInt8>) -> (DecodedEntry, badFillOffset: Int?) {
@@ -77,20 +85,17 @@ public enum HypercallPageDecoder {
         func fillCheck(_ codeLength: Int) -> Int? {
             entry.indices.first { $0 >= codeLength && entry[$0] != HypercallStub.fill }
         }
-        for flavor in HypercallStubFlavor.allCases {
-            let prefix = HypercallStub.prefix(flavor), suffix = HypercallStub.suffix(flavor)
+        for (flavor, prefix, suffix) in ordinaryTemplates {
             let length = prefix.count + 4 + suffix.count
             guard entry.count >= length,
                   entry.starts(with: prefix),
-                  Array(entry[(prefix.count + 4)..<length]) == suffix
+                  entry[(prefix.count + 4)..<length].elementsEqual(suffix)
             else { continue }
             let imm = entry[prefix.count..<(prefix.count + 4)].reversed()
                 .reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             return (.call(flavor, number: imm), fillCheck(length))
         }
-        let forms: [(IretEntryForm, HypercallStubFlavor)] = [(.pv64, .pv64), (.pv32, .pv32), (.hvm, .svm)]
-        for (form, flavor) in forms {
-            let sequence = HypercallStub.iretSequence(flavor)
+        for (form, sequence) in iretTemplates {
             if entry.starts(with: sequence) { return (.iret(form), fillCheck(sequence.count)) }
         }
         return (.unrecognized, nil)
