@@ -1,16 +1,10 @@
+import CPUIDProbe
 import XenSystem
 
-/// The guest context, as far as installing the page cares (the lead's CPUIDProbe detects it).
-public enum GuestContext: String, Sendable, Equatable {
-    case pv
-    case hvm
-    case pvh
-}
-
-/// What detection found that the install needs; filled from CPUIDProbe by the CLI.
+/// What detection found that the install needs (`init(report:cpuVendor:)` takes it from CPUIDProbe).
 public struct InstallTarget: Sendable, Equatable {
     public var xenDetected: Bool
-    public var context: GuestContext?
+    public var context: XenGuestContext?
     /// The Xen CPUID leaf base (0x40000000, or 0x40000100 with Viridian).
     public var leafBase: UInt32
     /// public/arch-x86/cpuid.h leaf 3 (base + 2) EBX: "Base address of Xen-specific MSRs";
@@ -19,13 +13,23 @@ public struct InstallTarget: Sendable, Equatable {
     /// The flavor Xen will write (vmx on Intel, svm on AMD); nil when unknown.
     public var expectedFlavor: HypercallStubFlavor?
 
-    public init(xenDetected: Bool, context: GuestContext?, leafBase: UInt32, hypercallMSR: UInt32,
+    public init(xenDetected: Bool, context: XenGuestContext?, leafBase: UInt32, hypercallMSR: UInt32,
                 expectedFlavor: HypercallStubFlavor?) {
         self.xenDetected = xenDetected
         self.context = context
         self.leafBase = leafBase
         self.hypercallMSR = hypercallMSR
         self.expectedFlavor = expectedFlavor
+    }
+
+    /// From the probe: Xen's leaves give the base and the MSR (base+2 EBX); the context is the
+    /// probe's (sysfs guest_type, else CPUID); the flavor follows the CPU vendor (leaf 0).
+    public init(report: ProbeReport, cpuVendor: String) {
+        let context = report.xen == nil ? nil : report.context
+        self.init(xenDetected: report.xenDetected, context: context,
+                  leafBase: report.xen?.range.leafBase ?? 0,
+                  hypercallMSR: report.xen?.hypercall.msrBase ?? 0,
+                  expectedFlavor: HypercallStubFlavor.expected(cpuVendor: cpuVendor, context: context))
     }
 }
 

@@ -1,3 +1,5 @@
+import CPUIDProbe
+
 // The hypercall page Xen writes: 4096 bytes filled with int3 (0xcc), then one 32-byte entry
 // per hypercall number, entry i transferring hypercall i. The bytes of each flavor are the
 // ones Xen's writers emit (xen.git RELEASE-4.17.7):
@@ -106,7 +108,7 @@ extension HypercallStubFlavor {
     /// The flavor Xen writes for a guest: HVM/PVH take the CPU vendor's instruction (Xen's
     /// hvm_funcs are vmx on Intel-like CPUs, svm on AMD-like ones); a 64-bit PV kernel takes pv64.
     /// nil when the vendor is unknown or the context is.
-    public static func expected(cpuVendor: String, context: GuestContext?) -> HypercallStubFlavor? {
+    public static func expected(cpuVendor: String, context: XenGuestContext?) -> HypercallStubFlavor? {
         switch context {
         case .pv: return .pv64
         case .hvm, .pvh:

@@ -39,7 +39,7 @@ struct HypercallPageShow: ParsableCommand {
         var lines: [String] = []
         var shown = flavor
         if flavor == nil {
-            let target = HypercallTarget.detect(system: LinuxSystem())
+            let target = try HypercallTarget.detect(system: LinuxSystem())
             guard target.xenDetected else {
                 throw HypercallPageError(.unavailable, "Xen not detected: no hypercall page (use --flavor to show one)")
             }
@@ -115,7 +115,7 @@ struct HypercallPageInstall: ParsableCommand {
         }
         let system = LinuxSystem()
         let installer = HypercallPageInstaller(system: system)
-        let target = HypercallTarget.detect(system: system)
+        let target = try HypercallTarget.detect(system: system)
         let request = InstallRequest(cpu: cpu, msr: requestedMSR, pageIndex: pageIndex, writeEnabled: yesWriteMSR)
         let page = try installer.install(target, request)
         defer { installer.release(page) }
