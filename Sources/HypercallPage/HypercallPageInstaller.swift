@@ -70,6 +70,8 @@ public struct InstalledPage: Sendable, Equatable {
     /// The value written to the MSR.
     public let msrValue: UInt64
     /// The page as read back after the write.
+    public let bytes: [UInt8]
+    /// The page decoded.
     public let report: HypercallPageReport
     /// True when the page is exactly what Xen writes for the expected flavor.
     public let verified: Bool
@@ -169,7 +171,8 @@ public struct HypercallPageInstaller {
         let report = HypercallPageDecoder.decode(page)
         let verified = report.isWellFormed && (target.expectedFlavor == nil || report.flavor == target.expectedFlavor)
         keep = true
-        return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, report: report, verified: verified)
+        return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, bytes: page, report: report,
+                             verified: verified)
     }
 
     /// Calls entry `hypercall` of a verified HVM/PVH page from user mode with `arguments`;

@@ -101,6 +101,9 @@ struct HypercallPageInstall: ParsableCommand {
     @Flag(name: .customLong("no-call"), help: "Do not call an entry of the installed page.")
     var noCall = false
 
+    @Flag(name: .customLong("show-page"), help: "Print the page read back: \"page\" (hex) in JSON, else one hex line per entry.")
+    var showPage = false
+
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
@@ -125,6 +128,7 @@ struct HypercallPageInstall: ParsableCommand {
                                                   arguments: [UInt64(XenVersionOp.version.rawValue), 0])
         }
         let flavor = page.report.flavor?.rawValue
+        let pageBytes = showPage ? page.bytes : []
         if json {
             var members: [(String, HypercallJSON)] = [
                 ("installed", .bool(true)),
@@ -143,6 +147,7 @@ struct HypercallPageInstall: ParsableCommand {
                 members.append(("userModeCall", .null))
             }
             members.append(("anomalies", anomaliesJSON(page.report)))
+            if showPage { members.append(("page", .string(hexString(pageBytes)))) }
             print(HypercallJSON.object(members).rendered)
         } else {
             print("installed: wrote 0x\(String(page.msrValue, radix: 16)) (gfn 0x\(String(page.gfn, radix: 16)) << 12) to MSR 0x\(String(page.msr, radix: 16))")
@@ -151,6 +156,11 @@ struct HypercallPageInstall: ParsableCommand {
             if let call {
                 let e = call.errno.map { " = -\($0.name)" } ?? ""
                 print("user-mode call of entry \(call.hypercall.rawValue) (\(call.hypercall)): rax \(call.rax)\(e)")
+            }
+            var offset = 0
+            while offset < pageBytes.count {
+                print(hexString(Array(pageBytes[offset..<min(offset + HypercallStub.entrySize, pageBytes.count)])))
+                offset += HypercallStub.entrySize
             }
         }
         if !page.verified { throw ExitCode(ExitStatus.mismatch.rawValue) }

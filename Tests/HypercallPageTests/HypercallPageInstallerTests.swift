@@ -7,8 +7,8 @@ private let pvhTarget = InstallTarget(xenDetected: true, context: .pvh, leafBase
                                       hypercallMSR: 0x40000000, expectedFlavor: .svm)
 
 /// A fake with the MSR device of CPU 0 and "Xen" writing the svm page on the MSR write.
-private func xenFake() -> RecordingSystem {
-    let fake = RecordingSystem()
+private func xenFake() -> RecordingHypervisorSystem {
+    let fake = RecordingHypervisorSystem()
     fake.devices.insert("/dev/cpu/0/msr")
     fake.devices.insert("/dev/cpu/1/msr")
     fake.xenPage = HypercallStub.expectedPage(.svm)

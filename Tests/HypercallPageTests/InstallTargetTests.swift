@@ -44,7 +44,7 @@ struct InstallTargetTests {
         let target = InstallTarget(report: report, cpuVendor: "AuthenticAMD")
         #expect(target.context == .pv)
         #expect(target.expectedFlavor == .pv64)
-        let fake = RecordingSystem()
+        let fake = RecordingHypervisorSystem()
         fake.devices.insert("/dev/cpu/0/msr")
         do {
             _ = try HypercallPageInstaller(system: fake).install(target, InstallRequest(writeEnabled: true))

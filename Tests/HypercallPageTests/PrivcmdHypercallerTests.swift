@@ -5,8 +5,8 @@ import XenSystem
 /// A simulated Xen 4.17.7 answering through privcmd: it reads and writes argument buffers at
 /// the addresses the hypercaller passes, as Xen's copy_to_guest would (xen/common/kernel.c).
 private func simulatedXen(buildID: [UInt8] = [0x15, 0x1b, 0x37, 0x3f, 0xaa],
-                          buildIDError: Int64? = nil) -> RecordingSystem {
-    let fake = RecordingSystem()
+                          buildIDError: Int64? = nil) -> RecordingHypervisorSystem {
+    let fake = RecordingHypervisorSystem()
     fake.devices = ["/dev/xen/privcmd", "/dev/xen/hypercall"]
     fake.hypervisor = { op, args, write, read in
         func text(_ s: String, _ size: Int) -> [UInt8] {
@@ -158,7 +158,7 @@ struct PrivcmdHypercallerTests {
     }
 
     @Test func missingPrivcmdIsMissing() {
-        let fake = RecordingSystem()
+        let fake = RecordingHypervisorSystem()
         fake.devices = []
         do {
             _ = try PrivcmdHypercaller(system: fake)

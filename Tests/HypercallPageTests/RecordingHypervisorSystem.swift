@@ -2,11 +2,11 @@ import Foundation
 import HypercallPage
 import XenSystem
 
-/// A fake kernel that records every call and simulates just enough of Linux and Xen:
+/// A fake kernel (a superset of XenSystemTesting.RecordingSystem for `HypervisorCalls`) that records every call and simulates just enough of Linux and Xen:
 /// files and directories, locked pages with guest frames in /proc/self/pagemap, an MSR device
 /// whose write makes "Xen" fill the page at the written frame, and privcmd hypercalls answered
 /// by a closure that may write into argument buffers.
-final class RecordingSystem: HypervisorCalls, @unchecked Sendable {
+final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
     enum Call: Equatable {
         case open(String, OpenMode)
         case pread(String, count: Int, offset: UInt64)
