@@ -139,3 +139,24 @@ public enum HypercallPageDecoder {
         return HypercallPageReport(entries: entries, flavor: flavor, anomalies: anomalies)
     }
 }
+
+extension HypercallPageDecoder {
+    /// The page in a file's content: the raw bytes, or, when the content is only hex digits and
+    /// white space (as `install --show-page` prints and `xxd -p` writes), the bytes they spell.
+    /// nil for hex text with an odd number of digits.
+    public static func pageBytes(fromFile content: [UInt8]) -> [UInt8]? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        let space: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
+        guard !content.isEmpty, content.allSatisfy({ nibble($0) != nil || space.contains($0) }) else { return content }
+        let digits = content.compactMap(nibble)
+        guard digits.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
+    }
+}

@@ -41,7 +41,7 @@ public protocol HypervisorCalls: SystemCalls {
     /// ioctl failed (privcmd hands Xen's negative error back as errno).
     func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64
     /// Calls the code at `offset` in an executable mapping with the 64-bit hypercall
-    /// argument registers and returns rax. nil when `offset` is out of bounds or the
-    /// mapping is not executable as far as the caller knows.
+    /// argument registers (rdi, rsi, rdx, r10, r8) and returns rax; nil when `offset` is out
+    /// of bounds. The caller must have made the mapping executable and verified its code.
     func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64?
 }

@@ -52,7 +52,7 @@ struct HypercallSelftest: ParsableCommand {
         for op in XenVersionOp.allCases { rows.append(HypercallRow(try caller.xenVersion(op))) }
         for query in ReadOnlyQuery.allCases { rows.append(HypercallRow(query, try caller.readOnly(query))) }
         if json {
-            print(HypercallJSON.array(rows.map(\.json)).rendered)
+            print(JSONValue.array(rows.map(\.json)).rendered)
         } else {
             for row in rows { print(row.line) }
         }
@@ -66,7 +66,7 @@ struct HypercallRow {
     let hypercall: String
     let subop: String
     let result: HypercallResult
-    let value: HypercallJSON
+    let value: JSONValue
     let text: String
 
     var failed: Bool { result.errno != nil }
@@ -90,8 +90,8 @@ struct HypercallRow {
         }
     }
 
-    var json: HypercallJSON {
-        var members: [(String, HypercallJSON)] = [
+    var json: JSONValue {
+        var members: [(String, JSONValue)] = [
             ("hypercall", .string(hypercall)), ("subop", .string(subop)), ("rc", .int(result.rc)), ("value", value),
         ]
         if let e = result.errno { members.append(("errno", .string(e.name))) }
@@ -105,7 +105,7 @@ struct HypercallRow {
     }
 
     /// The JSON value and the human text of a decoded answer.
-    static func render(_ value: XenVersionValue) -> (HypercallJSON, String) {
+    static func render(_ value: XenVersionValue) -> (JSONValue, String) {
         switch value {
         case .version(let major, let minor):
             return (.object([("major", .uint(UInt64(major))), ("minor", .uint(UInt64(minor)))]), "\(major).\(minor)")

@@ -14,7 +14,7 @@ struct HypercallPageCommand: ParsableCommand {
 extension HypercallStubFlavor: ExpressibleByArgument {}
 
 /// The JSON of a decoded page's findings.
-private func anomaliesJSON(_ report: HypercallPageReport) -> HypercallJSON {
+private func anomaliesJSON(_ report: HypercallPageReport) -> JSONValue {
     .array(report.anomalies.map { .string($0.description) })
 }
 
@@ -35,7 +35,7 @@ struct HypercallPageShow: ParsableCommand {
     var json = false
 
     func run() throws {
-        var members: [(String, HypercallJSON)] = []
+        var members: [(String, JSONValue)] = []
         var lines: [String] = []
         var shown = flavor
         if flavor == nil {
@@ -59,7 +59,7 @@ struct HypercallPageShow: ParsableCommand {
         members.append(("flavor", shown.map { .string($0.rawValue) } ?? .null))
         lines.append("page flavor: \(shown?.rawValue ?? "unknown")")
         if let shown {
-            var entries: [HypercallJSON] = []
+            var entries: [JSONValue] = []
             for i in 0..<HypercallStub.entryCount {
                 let code = HypercallStub.code(shown, index: i)
                 entries.append(.object([("index", .int(Int64(i))), ("code", .string(hexString(code)))]))
@@ -68,7 +68,7 @@ struct HypercallPageShow: ParsableCommand {
             members.append(("entries", .array(entries)))
             lines.append("rest of each 32-byte entry: int3 (cc)")
         }
-        print(json ? HypercallJSON.object(members).rendered : lines.joined(separator: "\n"))
+        print(json ? JSONValue.object(members).rendered : lines.joined(separator: "\n"))
     }
 }
 
@@ -130,7 +130,7 @@ struct HypercallPageInstall: ParsableCommand {
         let flavor = page.report.flavor?.rawValue
         let pageBytes = showPage ? page.bytes : []
         if json {
-            var members: [(String, HypercallJSON)] = [
+            var members: [(String, JSONValue)] = [
                 ("installed", .bool(true)),
                 ("msr", .uint(UInt64(page.msr))),
                 ("gfn", .uint(page.gfn)),
@@ -148,7 +148,7 @@ struct HypercallPageInstall: ParsableCommand {
             }
             members.append(("anomalies", anomaliesJSON(page.report)))
             if showPage { members.append(("page", .string(hexString(pageBytes)))) }
-            print(HypercallJSON.object(members).rendered)
+            print(JSONValue.object(members).rendered)
         } else {
             print("installed: wrote 0x\(String(page.msrValue, radix: 16)) (gfn 0x\(String(page.gfn, radix: 16)) << 12) to MSR 0x\(String(page.msr, radix: 16))")
             print("page: \(flavor ?? "unknown") flavor, \(page.verified ? "verified" : "NOT verified")")
@@ -171,7 +171,7 @@ struct HypercallPageInstall: ParsableCommand {
 struct HypercallPageVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Decode and verify a hypercall page from a file (4096 bytes); install verifies the page it installs."
+        abstract: "Decode and verify a hypercall page from a file (4096 bytes, raw or as hex text); install verifies the page it installs."
     )
 
     @Option(name: .long, help: "The file holding the page.")
@@ -184,13 +184,16 @@ struct HypercallPageVerify: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let bytes = LinuxSystem().readSmallFile(file) else {
+        guard let content = LinuxSystem().readSmallFile(file) else {
             throw HypercallPageError(.missing, "cannot read \(file)")
+        }
+        guard let bytes = HypercallPageDecoder.pageBytes(fromFile: content) else {
+            throw HypercallPageError(.badInput, "\(file): odd number of hex digits")
         }
         let report = HypercallPageDecoder.decode(bytes)
         let verified = report.isWellFormed && (flavor == nil || report.flavor == flavor)
         if json {
-            print(HypercallJSON.object([
+            print(JSONValue.object([
                 ("flavor", report.flavor.map { .string($0.rawValue) } ?? .null),
                 ("verified", .bool(verified)),
                 ("entries", .int(Int64(report.entries.count))),

@@ -42,3 +42,27 @@ struct RecordedPageTests {
         #expect(report.anomalies == [.mixedFlavors([.svm, .vmx])])
     }
 }
+
+struct PageFileTests {
+    @Test func rawBytesPassThrough() {
+        let page = HypercallStub.expectedPage(.pv32)
+        #expect(HypercallPageDecoder.pageBytes(fromFile: page) == page)
+    }
+
+    @Test func hexTextIsDecoded() {
+        let page = HypercallStub.expectedPage(.vmx)
+        var text = ""
+        for (i, b) in page.enumerated() {
+            text += (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: i % 2 == 0)
+            if i % 32 == 31 { text += "\r\n" }
+        }
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array(text.utf8)) == page)
+    }
+
+    @Test func oddHexIsRejectedAndEmptyStaysEmpty() {
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array("abc\n".utf8)) == nil)
+        #expect(HypercallPageDecoder.pageBytes(fromFile: []) == [])
+        // Not hex (a 'g'): taken as raw bytes.
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array("abcg".utf8)) == Array("abcg".utf8))
+    }
+}

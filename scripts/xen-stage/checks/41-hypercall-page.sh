@@ -62,7 +62,7 @@ pvh-dom0)
 
 	xs_run install page install --yes-write-msr --json --show-page
 	xs_expect pvh.install.status 0 "$(cat install.rc)"
-	sed 's/,"page":"[0-9a-f]*"//' install.out
+	grep -v '"page"' install.out
 	xs_json_flatten < install.out > install.flat
 	get() { xs_json_get install.flat "$1"; }
 	xs_expect pvh.install.installed true "$(get installed)"
