@@ -13,11 +13,6 @@ struct HypercallPageCommand: ParsableCommand {
 
 extension HypercallStubFlavor: ExpressibleByArgument {}
 
-/// The JSON of a decoded page's findings.
-private func anomaliesJSON(_ report: HypercallPageReport) -> JSONValue {
-    .array(report.anomalies.map { .string($0.description) })
-}
-
 /// `show`: what detection says about the page, and the entries Xen writes for a flavor.
 struct HypercallPageShow: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -127,42 +122,8 @@ struct HypercallPageInstall: ParsableCommand {
             call = try installer.callFromUserMode(page, hypercall: .xen_version,
                                                   arguments: [UInt64(XenVersionOp.version.rawValue), 0])
         }
-        let flavor = page.report.flavor?.rawValue
-        let pageBytes = showPage ? page.bytes : []
-        if json {
-            var members: [(String, JSONValue)] = [
-                ("installed", .bool(true)),
-                ("msr", .uint(UInt64(page.msr))),
-                ("gfn", .uint(page.gfn)),
-                ("flavor", flavor.map { .string($0) } ?? .null),
-                ("verified", .bool(page.verified)),
-            ]
-            if let call {
-                members.append(("userModeCall", .object([
-                    ("hypercall", .string(call.hypercall.description)),
-                    ("rax", .int(call.rax)),
-                    ("errno", call.errno.map { .string($0.name) } ?? .null),
-                ])))
-            } else {
-                members.append(("userModeCall", .null))
-            }
-            members.append(("anomalies", anomaliesJSON(page.report)))
-            if showPage { members.append(("page", .string(hexString(pageBytes)))) }
-            print(JSONValue.object(members).rendered)
-        } else {
-            print("installed: wrote 0x\(String(page.msrValue, radix: 16)) (gfn 0x\(String(page.gfn, radix: 16)) << 12) to MSR 0x\(String(page.msr, radix: 16))")
-            print("page: \(flavor ?? "unknown") flavor, \(page.verified ? "verified" : "NOT verified")")
-            for anomaly in page.report.anomalies.prefix(8) { print("  \(anomaly)") }
-            if let call {
-                let e = call.errno.map { " = -\($0.name)" } ?? ""
-                print("user-mode call of entry \(call.hypercall.rawValue) (\(call.hypercall)): rax \(call.rax)\(e)")
-            }
-            var offset = 0
-            while offset < pageBytes.count {
-                print(hexString(Array(pageBytes[offset..<min(offset + HypercallStub.entrySize, pageBytes.count)])))
-                offset += HypercallStub.entrySize
-            }
-        }
+        print(json ? page.json(call: call, includePage: showPage).rendered
+                   : page.lines(call: call, includePage: showPage).joined(separator: "\n"))
         if !page.verified { throw ExitCode(ExitStatus.mismatch.rawValue) }
     }
 }
@@ -193,17 +154,10 @@ struct HypercallPageVerify: ParsableCommand {
         let report = HypercallPageDecoder.decode(bytes)
         let verified = report.isWellFormed && (flavor == nil || report.flavor == flavor)
         if json {
-            print(JSONValue.object([
-                ("flavor", report.flavor.map { .string($0.rawValue) } ?? .null),
-                ("verified", .bool(verified)),
-                ("entries", .int(Int64(report.entries.count))),
-                ("anomalies", anomaliesJSON(report)),
-            ]).rendered)
+            print(report.json(verified: verified).rendered)
         } else {
-            print("\(file): \(report.flavor?.rawValue ?? "unknown") flavor, \(report.entries.count) entries, \(verified ? "verified" : "NOT verified")")
-            if let flavor, report.flavor != flavor { print("  expected flavor \(flavor.rawValue)") }
-            for anomaly in report.anomalies.prefix(16) { print("  \(anomaly)") }
-            if report.anomalies.count > 16 { print("  ... \(report.anomalies.count - 16) more") }
+            print(([file + ": " + report.summary(verified: verified, expected: flavor)]
+                   + report.anomalyLines(limit: 16)).joined(separator: "\n"))
         }
         if !verified { throw ExitCode(ExitStatus.mismatch.rawValue) }
     }

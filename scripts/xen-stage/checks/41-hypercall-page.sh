@@ -92,6 +92,6 @@ pvh-dom0)
 	xs_run again page install --yes-write-msr
 	xs_expect pvh.install.again 0 "$(cat again.rc)"
 	cat again.out
-	grep -q "svm flavor, verified" again.out && xs_pass pvh.install.text || xs_fail pvh.install.text "$(cat again.out again.err)"
+	grep -q "svm flavor, 128 entries, verified" again.out && xs_pass pvh.install.text || xs_fail pvh.install.text "$(cat again.out again.err)"
 	;;
 esac
