@@ -4,7 +4,14 @@
 #             xen_version entry called from CPL 3 answers -EPERM (xen/arch/x86/hvm/hypercall.c)
 #   pv-dom0   refused (pagemap frames are pseudo-physical), status 78, nothing written
 #   linux     no Xen: status 69
-# Every refusal is also checked with a recording fake in the unit tests (no pwrite at all).
+# "Nothing written" is seen through the kernel: Linux's msr driver (arch/x86/kernel/msr.c) sets
+# taint bit 2 (TAINT_CPU_OUT_OF_SPEC, 4) on every write through /dev/cpu/N/msr and logs "Write to
+# unrecognized MSR 0x... by <comm>" (rate-limited: one line per 30 s, enough here as the first
+# write is the install's). Every refusal is also checked with a recording fake in the unit tests.
+# msr_taint: 4 when anything was written through the msr driver since boot, else 0.
+msr_taint() { echo $(($(cat /proc/sys/kernel/tainted) & 4)); }
+# msr_writes_logged: how many MSR writes the msr driver logged.
+msr_writes_logged() { dmesg | grep -c "Write to unrecognized MSR"; }
 page() { "$XS_OURS" hypercall-page "$@"; }
 # as_nobody CMD: runs CMD (a shell command line) as uid 65534 through busybox su; the
 # initramfs has no /etc/passwd, so the user is added here.
@@ -27,11 +34,14 @@ refused() {  # refused NAME STATUS ARGS...: the install is refused with STATUS a
 case "$XS_ENV" in
 linux)
 	refused off-xen.install 69 --yes-write-msr --json
+	xs_expect off-xen.install.wrote-nothing "0 0" "$(msr_taint) $(msr_writes_logged)"
 	xs_run show page show
 	xs_expect off-xen.show.status 69 "$(cat show.rc)"
 	;;
 pv-dom0)
+	xs_expect pv.no-msr-write-before 0 "$(msr_taint)"
 	refused pv.install 78 --yes-write-msr --json
+	xs_expect pv.install.wrote-nothing "0 0" "$(msr_taint) $(msr_writes_logged)"
 	grep -q "PV" refused.err && xs_pass pv.install.reason || xs_fail pv.install.reason "$(cat refused.err)"
 	xs_run show page show --json
 	xs_expect pv.show.status 0 "$(cat show.rc)"
@@ -45,6 +55,7 @@ pvh-dom0)
 	line=$(grep "^   $(printf '0x%08x' $((base + 2))) 0x00:" kernel.cpuid)
 	msr=$(($(echo "$line" | sed -n 's/.*ebx=\(0x[0-9a-f]*\).*/\1/p')))
 
+	xs_expect pvh.no-msr-write-before 0 "$(msr_taint)"
 	# Refusals first: each names its reason, exits 78, writes nothing.
 	refused pvh.no-consent 78 --json
 	refused pvh.other-msr 78 --yes-write-msr --msr $((msr + 1))
@@ -55,6 +66,8 @@ pvh-dom0)
 	xs_expect pvh.nonroot.stderr "1 xen-detect: installing the hypercall page needs root (the MSR device and page frames)" \
 		"$(wc -l < nonroot.err | tr -d ' ') $(cat nonroot.err)"
 
+	# None of the refusals wrote through the msr driver.
+	xs_expect pvh.refusals-wrote-nothing "0 0" "$(msr_taint) $(msr_writes_logged)"
 	xs_run show page show --json
 	xs_json_flatten < show.out > show.flat
 	xs_expect pvh.show.msr "$msr" "$(xs_json_get show.flat msr)"
@@ -89,6 +102,10 @@ pvh-dom0)
 	xs_expect pvh.verify.other-flavor 1 "$(cat verify-vmx.rc)"
 	xs_emit_file hypercall-page.hex < page.hex
 	# Twice in a row works too (a fresh page each time).
+	# The install wrote exactly once, to the MSR CPUID names, as the kernel saw it.
+	xs_expect pvh.install.msr-write "4 1" "$(msr_taint) $(msr_writes_logged)"
+	xs_expect pvh.install.msr-written "$(printf '0x%x' "$msr")" \
+		"$(dmesg | sed -n 's/.*Write to unrecognized MSR \(0x[0-9a-f]*\) by \([^ ]*\).*/\1/p')"
 	xs_run again page install --yes-write-msr
 	xs_expect pvh.install.again 0 "$(cat again.rc)"
 	cat again.out
