@@ -100,6 +100,9 @@ public struct HypercallPageInstaller {
     static let pagemapPresent: UInt64 = 1 << 63
     static let pagemapFrameMask: UInt64 = (1 << 55) - 1
 
+    /// Linux arch/x86/kernel/msr.c: an MSR is read and written as 8 bytes at offset = its number.
+    static let msrValueSize = 8
+
     static func msrDevice(cpu: Int) -> String { "/dev/cpu/\(cpu)/msr" }
     static func cpuDirectory(cpu: Int) -> String { "/sys/devices/system/cpu/cpu\(cpu)" }
 
@@ -162,7 +165,7 @@ public struct HypercallPageInstaller {
         do { written = try system.pwrite(msrFD, Self.littleEndian(value), offset: UInt64(msr)) } catch {
             throw HypercallPageError(error.kind, "writing MSR 0x\(hex(msr)): \(error.errno)")
         }
-        guard written == 8 else {
+        guard written == Self.msrValueSize else {
             throw HypercallPageError(.system, "writing MSR 0x\(hex(msr)): short write of \(written) bytes")
         }
         guard let page = system.load(region, offset: 0, count: XEN_PAGE_SIZE) else {
@@ -223,7 +226,7 @@ public struct HypercallPageInstaller {
     }
 
     static func littleEndian(_ v: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
+        (0..<msrValueSize).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
     }
 }
 

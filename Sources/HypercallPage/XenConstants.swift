@@ -112,10 +112,14 @@ public struct XenErrno: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let ENOSYS = XenErrno(rawValue: 38)    // public/errno.h
     public static let ENOBUFS = XenErrno(rawValue: 105)  // public/errno.h
 
+    /// The largest errno a result can carry: results in -maxErrno ... -1 are errors (Linux's
+    /// MAX_ERRNO, include/linux/err.h, which privcmd's ioctl return follows).
+    public static let maxErrno: Int64 = 4095
+
     /// The errno a negative hypercall result names, or nil for a non-error result.
-    /// Hypercalls return -XEN_Exx; anything in -4095 ... -1 is an error (Linux's convention too).
+    /// Hypercalls return -XEN_Exx.
     public init?(result: Int64) {
-        guard result < 0, result >= -4095 else { return nil }
+        guard result < 0, result >= -XenErrno.maxErrno else { return nil }
         self.init(rawValue: Int32(-result))
     }
 
