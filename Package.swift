@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface"]),
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
-        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"]),
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
     ]
 )
