@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "CXenShim"),
         .target(name: "XenSystem", dependencies: ["CXenShim"]),
         .target(name: "CPUIDProbe", dependencies: ["XenSystem"]),
-        .target(name: "XenInterface"),
+        .target(name: "XenInterface", dependencies: ["XenSystem"]),
         .target(name: "ABI32", dependencies: ["XenInterface"]),
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),

@@ -1,0 +1,1 @@
+// XenCompat: 32-bit guest <-> native 64-bit translation.
