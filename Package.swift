@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark (not a test): swift run -c release abi-bench
+        .executableTarget(name: "abi-bench", dependencies: ["XenCompat", "XenInterface"], path: "Benchmarks/abi-bench"),
         .testTarget(name: "XenSystemTests", dependencies: ["XenSystem", "XenSystemTesting"]),
         .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
                     exclude: ["Fixtures"]),

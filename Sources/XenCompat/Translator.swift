@@ -21,6 +21,69 @@ public struct CompatTranslator: Sendable {
     public let moves: [Move]
     /// Native members with no compat counterpart (must be zero when translating back).
     public let nativeOnly: [LayoutField]
+    /// The plan for each direction, flattened to one scalar per step with no strings (so the
+    /// batch loops do no reference counting), including zero stores for the target's padding.
+    let inward: [Step]
+    let outward: [Step]
+
+    /// One scalar: load `loadWidth` bytes at `load` (0: nothing, store zero), store `storeWidth`
+    /// bytes at `store`. Outward, a `check` step only verifies the loaded value is zero.
+    struct Step: Sendable {
+        enum Kind: UInt8, Sendable { case move, zero, check }
+        let kind: Kind
+        let load: Int
+        let loadWidth: Int
+        let store: Int
+        let storeWidth: Int
+        let isSigned: Bool
+        /// How many consecutive scalars this step covers (arrays such as multicall args[6]).
+        var repeats = 1
+
+        /// The specialised loop that runs this step, decided once when the plan is built.
+        private(set) var operation: Operation = .general
+
+        mutating func specialise() { operation = Self.operation(kind, loadWidth, storeWidth, isSigned) }
+
+        /// The common width pairs get their own loop.
+        static func operation(_ kind: Kind, _ loadWidth: Int, _ storeWidth: Int, _ isSigned: Bool) -> Operation {
+            switch (kind, loadWidth, storeWidth, isSigned) {
+            case (.zero, _, _, _): return .zero
+            case (.check, _, _, _): return .check
+            case (.move, 4, 4, _): return .copy4
+            case (.move, 8, 8, _): return .copy8
+            case (.move, 4, 8, false): return .zeroExtend4To8
+            case (.move, 4, 8, true): return .signExtend4To8
+            case (.move, 8, 4, false): return .narrow8To4
+            default: return .general
+            }
+        }
+
+        enum Operation: UInt8, Sendable {
+            case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, general
+        }
+
+        /// True when `next` continues this step's run (same kind and widths, contiguous on both sides).
+        func continues(with next: Step) -> Bool {
+            next.kind == kind && next.loadWidth == loadWidth && next.storeWidth == storeWidth
+                && next.isSigned == isSigned && next.kind != .zero
+                && next.load == load + loadWidth * repeats && next.store == store + storeWidth * repeats
+        }
+    }
+
+    /// Merges consecutive steps into runs, so an array is one step.
+    private static func compact(_ steps: [Step]) -> [Step] {
+        var result: [Step] = []
+        for var step in steps {
+            step.specialise()
+            if var last = result.last, last.continues(with: step) {
+                last.repeats += 1
+                result[result.count - 1] = last
+            } else {
+                result.append(step)
+            }
+        }
+        return result
+    }
 
     /// Moving one member (or array of scalars) between the two layouts.
     public struct Move: Sendable, Equatable {
@@ -86,6 +149,51 @@ public struct CompatTranslator: Sendable {
         self.nativeOnly = native.fields.filter { field in
             !Self.isPadding(field.path) && !accepted.contains { Self.overlap($0.native, field) }
         }
+        var inward: [Step] = []
+        var outward: [Step] = []
+        for move in moves {
+            for element in 0..<move.count {
+                let compatAt = move.compatOffset + element * move.compatWidth
+                let nativeAt = move.nativeOffset + element * move.nativeWidth
+                inward.append(Step(kind: .move, load: compatAt, loadWidth: move.compatWidth, store: nativeAt,
+                                   storeWidth: move.nativeWidth, isSigned: move.isSigned))
+                outward.append(Step(kind: .move, load: nativeAt, loadWidth: move.nativeWidth, store: compatAt,
+                                    storeWidth: move.compatWidth, isSigned: move.isSigned))
+            }
+        }
+        for field in nativeOnly {
+            for element in 0..<field.elementCount {
+                outward.append(Step(kind: .check, load: field.offset + element * field.elementSize,
+                                    loadWidth: field.elementSize, store: 0, storeWidth: 0, isSigned: false))
+            }
+        }
+        inward += Self.zeroFill(size: native.size, written: inward)
+        outward += Self.zeroFill(size: compat.size, written: outward)
+        self.inward = Self.compact(inward)
+        self.outward = Self.compact(outward)
+    }
+
+    /// Zero stores for every target byte no move writes (padding, unused union tails), so a
+    /// reused output buffer never keeps stale bytes.
+    private static func zeroFill(size: Int, written: [Step]) -> [Step] {
+        var covered = [Bool](repeating: false, count: size)
+        for step in written where step.kind == .move {
+            for index in step.store..<(step.store + step.storeWidth) { covered[index] = true }
+        }
+        var steps: [Step] = []
+        var index = 0
+        while index < size {
+            if covered[index] { index += 1; continue }
+            var width = 1
+            for candidate in [8, 4, 2] where index % candidate == 0 && index + candidate <= size
+                && !covered[index..<(index + candidate)].contains(true) {
+                width = candidate
+                break
+            }
+            steps.append(Step(kind: .zero, load: 0, loadWidth: 0, store: index, storeWidth: width, isSigned: false))
+            index += width
+        }
+        return steps
     }
 
     static func overlap(_ a: LayoutField, _ b: LayoutField) -> Bool {
@@ -128,72 +236,173 @@ public struct CompatTranslator: Sendable {
 
     /// Translates `count` contiguous compat entries to native ones.
     public func toNative(batch bytes: [UInt8], count: Int) throws(ABIError) -> [UInt8] {
-        let (needed, overflow) = compat.size.multipliedReportingOverflow(by: count)
-        guard count >= 0, !overflow, bytes.count >= needed else {
-            throw .shortBuffer(structure: name, needed: overflow ? Int.max : needed, got: bytes.count)
-        }
-        var output = [UInt8](repeating: 0, count: native.size * count)
-        let source = bytes.span
-        var target = output.mutableSpan
-        for entry in 0..<count {
-            let from = entry * compat.size
-            let to = entry * native.size
-            for move in moves {
-                for element in 0..<move.count {
-                    var value = Self.load(source, from + move.compatOffset + element * move.compatWidth, move.compatWidth)
-                    if move.isSigned && move.compatWidth < move.nativeWidth {
-                        let shift = UInt64(64 - move.compatWidth * 8)
-                        value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
-                    }
-                    Self.store(value, &target, to + move.nativeOffset + element * move.nativeWidth, move.nativeWidth)
-                }
-            }
-        }
+        var output = [UInt8](repeating: 0, count: native.size * max(count, 0))
+        try toNative(batch: bytes, count: count, into: &output)
         return output
     }
 
     /// Translates `count` contiguous native entries to compat ones; the first value that does
     /// not fit fails the whole batch with -ERANGE (Xen stops a batch at the first error too).
     public func toCompat(batch bytes: [UInt8], count: Int) throws(ABIError) -> [UInt8] {
-        let (needed, overflow) = native.size.multipliedReportingOverflow(by: count)
-        guard count >= 0, !overflow, bytes.count >= needed else {
-            throw .shortBuffer(structure: name, needed: overflow ? Int.max : needed, got: bytes.count)
-        }
-        var output = [UInt8](repeating: 0, count: compat.size * count)
-        let source = bytes.span
-        var target = output.mutableSpan
-        for entry in 0..<count {
-            let from = entry * native.size
-            let to = entry * compat.size
-            for move in moves {
-                for element in 0..<move.count {
-                    let value = Self.load(source, from + move.nativeOffset + element * move.nativeWidth, move.nativeWidth)
-                    if move.compatWidth < move.nativeWidth && !Self.fits(value, move) {
-                        throw .unrepresentable(structure: name, field: move.path, value: value,
-                                               errno: Self.unrepresentableErrno)
-                    }
-                    Self.store(value, &target, to + move.compatOffset + element * move.compatWidth, move.compatWidth)
-                }
-            }
-            for field in nativeOnly {
-                for element in 0..<field.elementCount {
-                    let value = Self.load(source, from + field.offset + element * field.elementSize, field.elementSize)
-                    if value != 0 {
-                        throw .unrepresentable(structure: name, field: field.path, value: value,
-                                               errno: Self.unrepresentableErrno)
-                    }
-                }
-            }
-        }
+        var output = [UInt8](repeating: 0, count: compat.size * max(count, 0))
+        try toCompat(batch: bytes, count: count, into: &output)
         return output
     }
 
+    /// `toNative` into a caller's buffer (reused across batches: no allocation per call).
+    public func toNative(batch bytes: [UInt8], count: Int, into output: inout [UInt8]) throws(ABIError) {
+        try run(inward, bytes, count, from: compat.size, to: native.size, into: &output)
+    }
+
+    /// `toCompat` into a caller's buffer; on failure the buffer's content is unspecified.
+    public func toCompat(batch bytes: [UInt8], count: Int, into output: inout [UInt8]) throws(ABIError) {
+        try run(outward, bytes, count, from: native.size, to: compat.size, into: &output)
+    }
+
+    private func run(_ steps: [Step], _ bytes: [UInt8], _ count: Int, from sourceSize: Int, to targetSize: Int,
+                     into output: inout [UInt8]) throws(ABIError) {
+        let (needed, overflow) = sourceSize.multipliedReportingOverflow(by: count)
+        guard count >= 0, !overflow, bytes.count >= needed else {
+            throw .shortBuffer(structure: name, needed: overflow ? Int.max : needed, got: bytes.count)
+        }
+        let produced = targetSize * count
+        guard output.count >= produced else {
+            throw .shortBuffer(structure: name, needed: produced, got: output.count)
+        }
+        if isLayoutIdentical {
+            output.replaceSubrange(0..<needed, with: bytes[0..<needed])
+            return
+        }
+        let source = bytes.span
+        var outputSpan = output.mutableSpan
+        var target = outputSpan.mutableBytes
+        // Blocks of entries, step by step within a block: the step's loop is chosen once per
+        // block (not once per scalar), and a block stays in cache between steps.
+        var first = 0
+        while first < count {
+            let entries = min(Self.blockEntries, count - first)
+            let last = first + entries
+            for step in steps {
+                let repeats = step.repeats
+                switch step.operation {
+                case .zero:
+                    for entry in first..<last {
+                        Self.store(0, &target, entry * targetSize + step.store, step.storeWidth)
+                    }
+                case .copy4:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            target.storeBytes(of: UInt32(truncatingIfNeeded: Self.load4(source, at)).littleEndian,
+                                              toByteOffset: out, as: UInt32.self)
+                            at += 4; out += 4
+                        }
+                    }
+                case .copy8:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            target.storeBytes(of: Self.load8(source, at).littleEndian, toByteOffset: out, as: UInt64.self)
+                            at += 8; out += 8
+                        }
+                    }
+                case .zeroExtend4To8:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            target.storeBytes(of: Self.load4(source, at).littleEndian, toByteOffset: out, as: UInt64.self)
+                            at += 4; out += 8
+                        }
+                    }
+                case .signExtend4To8:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            let value = Int64(Int32(truncatingIfNeeded: Self.load4(source, at)))
+                            target.storeBytes(of: value.littleEndian, toByteOffset: out, as: Int64.self)
+                            at += 4; out += 8
+                        }
+                    }
+                case .narrow8To4:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            let value = Self.load8(source, at)
+                            guard value >> 32 == 0 else {
+                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                                       value: value, errno: Self.unrepresentableErrno)
+                            }
+                            target.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: out,
+                                              as: UInt32.self)
+                            at += 8; out += 4
+                        }
+                    }
+                case .check:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load
+                        for _ in 0..<repeats {
+                            let value = Self.load(source, at, step.loadWidth)
+                            if value != 0 {
+                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                                       value: value, errno: Self.unrepresentableErrno)
+                            }
+                            at += step.loadWidth
+                        }
+                    }
+                case .general:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            var value = Self.load(source, at, step.loadWidth)
+                            if step.loadWidth < step.storeWidth {
+                                if step.isSigned {
+                                    let shift = UInt64(64 - step.loadWidth * 8)
+                                    value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
+                                }
+                            } else if step.loadWidth > step.storeWidth && !Self.fits(value, step) {
+                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                                       value: value, errno: Self.unrepresentableErrno)
+                            }
+                            Self.store(value, &target, out, step.storeWidth)
+                            at += step.loadWidth; out += step.storeWidth
+                        }
+                    }
+                }
+            }
+            first += entries
+        }
+    }
+
+    /// The native member at byte `offset` (for an error message; runs merge several members).
+    private func member(at offset: Int) -> String {
+        let carried = Set(moves.map(\.path) + nativeOnly.map(\.path))
+        return native.fields.first { field in
+            field.offset <= offset && offset < field.offset + field.size && carried.contains(field.path)
+        }?.path ?? "offset \(offset)"
+    }
+
+    /// Entries per block: a block of the largest structures here still fits in L1/L2.
+    static let blockEntries = 256
+
     @inline(__always)
-    static func fits(_ value: UInt64, _ move: Move) -> Bool {
-        let bits = UInt64(move.compatWidth * 8)
-        if move.isSigned {
+    static func load4(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
+        let bytes = span.extracting(offset..<(offset + 4))
+        return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
+    }
+
+    @inline(__always)
+    static func load8(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
+        let bytes = span.extracting(offset..<(offset + 8))
+        return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
+            | UInt64(bytes[4]) << 32 | UInt64(bytes[5]) << 40 | UInt64(bytes[6]) << 48 | UInt64(bytes[7]) << 56
+    }
+
+    @inline(__always)
+    static func fits(_ value: UInt64, _ step: Step) -> Bool {
+        let bits = UInt64(step.storeWidth * 8)
+        if step.isSigned {
             // The native value, read at its own width, must be the sign-extension of the compat width.
-            let nativeShift = UInt64(64 - move.nativeWidth * 8)
+            let nativeShift = UInt64(64 - step.loadWidth * 8)
             let signed = Int64(bitPattern: value << nativeShift) >> Int64(nativeShift)
             let limit = Int64(1) << Int64(bits - 1)
             return signed >= -limit && signed < limit
@@ -201,27 +410,32 @@ public struct CompatTranslator: Sendable {
         return value >> bits == 0
     }
 
+    /// A little-endian load; `extracting` checks the range once, so the byte reads need no
+    /// further checks and the optimizer merges them into one load.
     @inline(__always)
     static func load(_ span: Span<UInt8>, _ offset: Int, _ width: Int) -> UInt64 {
         switch width {
         case 1: return UInt64(span[offset])
-        case 2: return UInt64(span[offset]) | UInt64(span[offset + 1]) << 8
+        case 2:
+            let bytes = span.extracting(offset..<(offset + 2))
+            return UInt64(bytes[0]) | UInt64(bytes[1]) << 8
         case 4:
-            return UInt64(span[offset]) | UInt64(span[offset + 1]) << 8 | UInt64(span[offset + 2]) << 16
-                | UInt64(span[offset + 3]) << 24
+            let bytes = span.extracting(offset..<(offset + 4))
+            return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
         default:
-            var value: UInt64 = 0
-            for index in stride(from: width - 1, through: 0, by: -1) { value = value << 8 | UInt64(span[offset + index]) }
-            return value
+            let bytes = span.extracting(offset..<(offset + 8))
+            return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
+                | UInt64(bytes[4]) << 32 | UInt64(bytes[5]) << 40 | UInt64(bytes[6]) << 48 | UInt64(bytes[7]) << 56
         }
     }
 
     @inline(__always)
-    static func store(_ value: UInt64, _ span: inout MutableSpan<UInt8>, _ offset: Int, _ width: Int) {
-        var rest = value
-        for index in 0..<width {
-            span[offset + index] = UInt8(truncatingIfNeeded: rest)
-            rest >>= 8
+    static func store(_ value: UInt64, _ span: inout MutableRawSpan, _ offset: Int, _ width: Int) {
+        switch width {
+        case 1: span.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: offset, as: UInt8.self)
+        case 2: span.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt16.self)
+        case 4: span.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt32.self)
+        default: span.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self)
         }
     }
 }

@@ -97,4 +97,16 @@ import XenInterface
         }
         #expect(throws: ABIError.self) { try CompatCatalog.translator("no_such_struct") }
     }
+
+    @Test func reusedBuffersGetTheirPaddingZeroed() throws {
+        let translator = try CompatCatalog.translator("mmuext_op")
+        let compat = le(5, 4) + le(0x1234, 4) + le(7, 4)
+        var dirty = [UInt8](repeating: 0xaa, count: 2 * translator.native.size)
+        try translator.toNative(batch: compat + compat, count: 2, into: &dirty)
+        let once = try translator.toNative(compat)
+        #expect(Array(dirty[0..<24]) == once && Array(dirty[24..<48]) == once)
+        #expect(once == le(5, 4) + le(0, 4) + le(0x1234, 8) + le(7, 8))
+        var small = [UInt8](repeating: 0, count: 10)
+        #expect(throws: ABIError.self) { try translator.toNative(batch: compat, count: 1, into: &small) }
+    }
 }
