@@ -10,6 +10,7 @@ public enum CProbe {
     public static let headers = [
         "xen.h", "memory.h", "grant_table.h", "event_channel.h", "vcpu.h", "sched.h", "physdev.h",
         "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/params.h", "errno.h",
+        "arch-x86/hvm/start_info.h",
     ]
 
     /// `__XEN_INTERFACE_VERSION__` = `__XEN_LATEST_INTERFACE_VERSION__` of Xen 4.17 (public/xen-compat.h).

@@ -7,10 +7,11 @@ public enum Catalog {
         .xen_multiboot_mod_list, .dom0_vga_console_info,
         // public/arch-x86
         .trap_info, .cpu_user_regs, .arch_vcpu_info, .arch_shared_info, .vcpu_guest_context, .iret_context,
-        .xen_callback, .xen_cpuid_leaf, .xen_msr_entry,
+        .xen_callback, .xen_cpuid_leaf, .xen_msr_entry, .hvm_start_info, .hvm_modlist_entry,
+        .hvm_memmap_table_entry,
         // public/memory.h
-        .xen_memory_reservation, .xen_memory_exchange, .xen_machphys_mfn_list, .xen_machphys_mapping,
-        .xen_add_to_physmap, .xen_add_to_physmap_batch, .xen_remove_from_physmap, .xen_memory_map,
+        .xen_memory_reservation, .xen_memory_exchange, .xen_memory_domain, .xen_machphys_mfn_list, .xen_machphys_mapping,
+        .xen_add_to_physmap, .xen_add_to_physmap_batch_extra, .xen_add_to_physmap_batch, .xen_remove_from_physmap, .xen_memory_map,
         .xen_foreign_memory_map, .xen_pod_target, .xen_mem_acquire_resource, .xen_vmemrange,
         .xen_vnuma_topology_info,
         // public/grant_table.h

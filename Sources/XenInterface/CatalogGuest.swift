@@ -13,6 +13,7 @@ extension StructDescription {
         .record("in", .xen_memory_reservation), .record("out", .xen_memory_reservation),
         .xenUlong("nr_exchanged"),
     ])
+    public static let xen_memory_domain = StructDescription("xen_memory_domain", "memory.h", [.domid("domid")])
     public static let xen_machphys_mfn_list = StructDescription("xen_machphys_mfn_list", "memory.h", [
         .uint("max_extents"), .handle("extent_start"), .uint("nr_extents"),
     ])
@@ -24,9 +25,11 @@ extension StructDescription {
     ])
     public static let xen_add_to_physmap_batch = StructDescription("xen_add_to_physmap_batch", "memory.h", [
         .domid("domid"), .u16("space"), .u16("size"),
-        .union("u", [.domid("foreign_domid"), .u16("res0")]),
+        .record("u", .xen_add_to_physmap_batch_extra),
         .handle("idxs"), .handle("gpfns"), .handle("errs"),
     ])
+    public static let xen_add_to_physmap_batch_extra = StructDescription(
+        "xen_add_to_physmap_batch_extra", "memory.h", union: true, [.domid("foreign_domid"), .u16("res0")])
     public static let xen_remove_from_physmap = StructDescription("xen_remove_from_physmap", "memory.h", [
         .domid("domid"), .pfn("gpfn"),
     ])

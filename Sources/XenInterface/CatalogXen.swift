@@ -154,4 +154,18 @@ extension StructDescription {
     public static let xen_msr_entry = StructDescription("xen_msr_entry", "arch-x86/xen.h", [
         .u32("idx"), .u32("flags"), .u64("val"),
     ])
+
+    // MARK: public/arch-x86/hvm/start_info.h (what a PVH guest finds in EBX at entry)
+
+    public static let hvm_start_info = StructDescription("hvm_start_info", "arch-x86/hvm/start_info.h", [
+        .u32("magic"), .u32("version"), .u32("flags"), .u32("nr_modules"), .u64("modlist_paddr"),
+        .u64("cmdline_paddr"), .u64("rsdp_paddr"), .u64("memmap_paddr"), .u32("memmap_entries"), .u32("reserved"),
+    ])
+    public static let hvm_modlist_entry = StructDescription("hvm_modlist_entry", "arch-x86/hvm/start_info.h", [
+        .u64("paddr"), .u64("size"), .u64("cmdline_paddr"), .u64("reserved"),
+    ])
+    public static let hvm_memmap_table_entry = StructDescription(
+        "hvm_memmap_table_entry", "arch-x86/hvm/start_info.h", [
+            .u64("addr"), .u64("size"), .u32("type"), .u32("reserved"),
+        ])
 }
