@@ -13,7 +13,7 @@ struct ABIMarshalCommand: ParsableCommand {
     @Argument(help: "Hypercall name (update_va_mapping) or number.")
     var hypercall: String
 
-    @Argument(help: "Arguments: decimal, 0x hex, or negative decimal.")
+    @Argument(help: "Arguments: decimal, 0x hex, negative decimal, or the hypercall's sub-op name (XENVER_version).")
     var arguments: [String] = []
 
     @Option(name: .long, help: "32 or 64.")
@@ -27,7 +27,12 @@ struct ABIMarshalCommand: ParsableCommand {
             throw ABICommandError(.usage, "unknown hypercall '\(hypercall)' (see: xen-detect abi list)")
         }
         var values: [UInt64] = []
-        for argument in arguments { values.append(try ABIText.number(argument)) }
+        let subOps = XenConstantGroup.subOps(of: signature.name)
+        for argument in arguments {
+            // A sub-op may be named as in its header (XENMEM_memory_map, or memory_map).
+            if let value = subOps?.value(argument) { values.append(UInt64(value)); continue }
+            values.append(try ABIText.number(argument))
+        }
         let registers: [RegisterValue]
         do {
             registers = abi == .bits32 ? try Registers32.marshal(signature, values)

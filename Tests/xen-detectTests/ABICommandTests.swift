@@ -34,6 +34,8 @@ import Testing
                                      "--abi", "32"])
         #expect(result.status == 0)
         #expect(result.stdout == "eax = 0xe\nebx = 0xc0000000\necx = 0x23456067\nedx = 0x80000001\nesi = 0x2\n")
+        let named = try Binary.run(["abi", "marshal", "memory_op", "XENMEM_memory_map", "0x1000", "--abi", "32"])
+        #expect(named.stdout == "eax = 0xc\nebx = 0x9\necx = 0x1000\n")
         let json64 = try json(try Binary.run(["abi", "marshal", "set_timer_op", "5", "--abi", "64", "--json"]).stdout)
         #expect((json64["registers"] as? [String: Any])?["rdi"] as? Int == 5)
     }
