@@ -236,7 +236,8 @@ public struct CompatTranslator: Sendable {
 
     /// Translates `count` contiguous compat entries to native ones.
     public func toNative(batch bytes: [UInt8], count: Int) throws(ABIError) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: native.size * max(count, 0))
+        try checkInput(bytes, count, entrySize: compat.size)
+        var output = [UInt8](repeating: 0, count: native.size * count)
         try toNative(batch: bytes, count: count, into: &output)
         return output
     }
@@ -244,7 +245,8 @@ public struct CompatTranslator: Sendable {
     /// Translates `count` contiguous native entries to compat ones; the first value that does
     /// not fit fails the whole batch with -ERANGE (Xen stops a batch at the first error too).
     public func toCompat(batch bytes: [UInt8], count: Int) throws(ABIError) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: compat.size * max(count, 0))
+        try checkInput(bytes, count, entrySize: native.size)
+        var output = [UInt8](repeating: 0, count: compat.size * count)
         try toCompat(batch: bytes, count: count, into: &output)
         return output
     }
@@ -259,12 +261,21 @@ public struct CompatTranslator: Sendable {
         try run(outward, bytes, count, from: native.size, to: compat.size, into: &output)
     }
 
+    /// `count` entries of `entrySize` must be in `bytes` (and a negative or overflowing count is
+    /// an error, not a trap). Both layouts are at most 2x apart, so the output size cannot overflow
+    /// once the input size does not.
+    private func checkInput(_ bytes: [UInt8], _ count: Int, entrySize: Int) throws(ABIError) {
+        let (needed, overflow) = entrySize.multipliedReportingOverflow(by: count)
+        let (_, outputOverflow) = max(compat.size, native.size).multipliedReportingOverflow(by: count)
+        guard count >= 0, !overflow, !outputOverflow, bytes.count >= needed else {
+            throw .shortBuffer(structure: name, needed: overflow || count < 0 ? Int.max : needed, got: bytes.count)
+        }
+    }
+
     private func run(_ steps: [Step], _ bytes: [UInt8], _ count: Int, from sourceSize: Int, to targetSize: Int,
                      into output: inout [UInt8]) throws(ABIError) {
-        let (needed, overflow) = sourceSize.multipliedReportingOverflow(by: count)
-        guard count >= 0, !overflow, bytes.count >= needed else {
-            throw .shortBuffer(structure: name, needed: overflow ? Int.max : needed, got: bytes.count)
-        }
+        try checkInput(bytes, count, entrySize: sourceSize)
+        let needed = sourceSize * count
         let produced = targetSize * count
         guard output.count >= produced else {
             throw .shortBuffer(structure: name, needed: produced, got: output.count)

@@ -63,7 +63,7 @@ extension StructLayout {
     /// Decodes the structure from `bytes` starting at `offset`; a short buffer is an error.
     public func decode(_ bytes: [UInt8], at offset: Int = 0) throws(ABIError) -> StructValue {
         guard offset >= 0, bytes.count - offset >= size else {
-            throw .shortBuffer(structure: name, needed: offset + size, got: bytes.count)
+            throw .shortBuffer(structure: name, needed: offset.addingReportingOverflow(size).partialValue, got: bytes.count)
         }
         var value = StructValue()
         value.fields.reserveCapacity(fields.count)
@@ -96,7 +96,7 @@ extension StructLayout {
     /// must name a field and fit its width.
     public func encode(_ value: StructValue, into bytes: inout [UInt8], at offset: Int) throws(ABIError) {
         guard offset >= 0, bytes.count - offset >= size else {
-            throw .shortBuffer(structure: name, needed: offset + size, got: bytes.count)
+            throw .shortBuffer(structure: name, needed: offset.addingReportingOverflow(size).partialValue, got: bytes.count)
         }
         // Zero the whole structure first: union members overlap, so only present values are written.
         for index in offset..<(offset + size) { bytes[index] = 0 }

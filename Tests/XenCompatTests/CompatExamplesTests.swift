@@ -109,4 +109,13 @@ import XenInterface
         var small = [UInt8](repeating: 0, count: 10)
         #expect(throws: ABIError.self) { try translator.toNative(batch: compat, count: 1, into: &small) }
     }
+
+    @Test func absurdCountsAreErrorsNotTraps() throws {
+        let translator = try CompatCatalog.translator("multicall_entry")
+        for count in [-1, Int.max, Int.max / 32, Int.max / 64 + 1] {
+            #expect(throws: ABIError.self) { try translator.toNative(batch: [], count: count) }
+            #expect(throws: ABIError.self) { try translator.toCompat(batch: [], count: count) }
+        }
+        #expect(try translator.toNative(batch: [], count: 0) == [])
+    }
 }

@@ -50,6 +50,8 @@ struct NaturalModel: DataModel {
             try runstate.decode([UInt8](repeating: 0, count: 50), at: 10)
         }
         #expect(ABIError.shortBuffer(structure: "x", needed: 1, got: 0).kind == .badInput)
+        #expect(throws: ABIError.self) { try runstate.decode([0], at: Int.max) }
+        #expect(throws: ABIError.self) { try runstate.decode([0], at: -1) }
         var small = [UInt8](repeating: 0, count: 10)
         #expect(throws: ABIError.self) { try runstate.encode(StructValue(), into: &small, at: 0) }
     }
