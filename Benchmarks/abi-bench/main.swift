@@ -5,7 +5,7 @@ import XenCompat
 import XenInterface
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
-let rounds = 5
+let rounds = 9
 
 /// Deterministic filler (SplitMix64) so every run translates the same bytes.
 struct SplitMix64 {
