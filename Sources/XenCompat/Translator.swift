@@ -54,12 +54,13 @@ public struct CompatTranslator: Sendable {
             case (.move, 4, 8, false): return .zeroExtend4To8
             case (.move, 4, 8, true): return .signExtend4To8
             case (.move, 8, 4, false): return .narrow8To4
+            case (.move, 8, 4, true): return .narrowSigned8To4
             default: return .general
             }
         }
 
         enum Operation: UInt8, Sendable {
-            case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, general
+            case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, narrowSigned8To4, general
         }
 
         /// True when `next` continues this step's run (same kind and widths, contiguous on both sides).
@@ -365,6 +366,20 @@ public struct CompatTranslator: Sendable {
                             }
                             target.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: out,
                                               as: UInt32.self)
+                            at += 8; out += 4
+                        }
+                    }
+                case .narrowSigned8To4:
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            let value = Self.load8(source, at)
+                            let narrow = Int32(truncatingIfNeeded: value)
+                            guard Int64(narrow) == Int64(bitPattern: value) else {
+                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                                       value: value, errno: Self.unrepresentableErrno)
+                            }
+                            target.storeBytes(of: narrow.littleEndian, toByteOffset: out, as: Int32.self)
                             at += 8; out += 4
                         }
                     }
