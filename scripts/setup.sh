@@ -12,10 +12,8 @@ packages=(
   xen-utils-common # Debian's /usr/bin/xen-detect: the reference the drop-in is tested against
   hyperfine        # benchmarks
   gdb              # counts CPUID executions of the release binary (benchmarks)
+  binutils gzip    # strip, and Xen's ELF unpacked for QEMU (the real-Xen stage installs the rest)
 )
-if [ "${1:-}" = "--xen-stage" ]; then
-  packages+=(qemu-system-x86 xen-hypervisor-4.17-amd64 linux-image-amd64 busybox-static cpio xen-utils-4.17)
-fi
 
 missing=()
 for p in "${packages[@]}"; do
