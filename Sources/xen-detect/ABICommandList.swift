@@ -37,7 +37,12 @@ struct ABIListCommand: ParsableCommand {
                          ("args_x86_32", .array(hypercall.arguments(.x86_32).map { .string($0.name) })),
                          ("args_x86_64", .array(hypercall.arguments(.x86_64).map { .string($0.name) }))])
             }
-            print(JSONValue.object([("structures", .array(structures)), ("hypercalls", .array(hypercalls))]).rendered)
+            let groups = XenConstantGroup.all.dropFirst().map { group -> JSONValue in
+                .object([("group", .string(group.group)), ("header", .string(group.header)),
+                         ("values", .object(group.constants.map { (group.prefix + $0.name, .number($0.value)) }))])
+            }
+            print(JSONValue.object([("structures", .array(structures)), ("hypercalls", .array(hypercalls)),
+                                    ("constants", .array(groups))]).rendered)
             return
         }
         print("Structures (\(Catalog.structures.count)): name, header, size x86_32/x86_64, compat")
@@ -54,6 +59,11 @@ struct ABIListCommand: ParsableCommand {
             let args = args32 == args64 ? args32.joined(separator: ", ")
                 : args32.joined(separator: ", ") + " | " + args64.joined(separator: ", ")
             print("  \(pad(String(hypercall.number), 3)) \(pad(hypercall.name, 30)) (\(args))")
+        }
+        print("Sub-ops and other numbers, by group (header):")
+        for group in XenConstantGroup.all.dropFirst() {
+            let values = group.constants.map { "\(group.prefix)\($0.name)=\($0.value)" }.joined(separator: " ")
+            print("  \(group.group) (\(group.header)): \(values)")
         }
     }
 

@@ -102,5 +102,9 @@ import Testing
         #expect(result.stdout.contains("update_va_mapping"))
         let object = try json(try Binary.run(["abi", "list", "--json"]).stdout)
         #expect((object["structures"] as? [Any])?.count ?? 0 > 100)
+        let groups = try #require(object["constants"] as? [[String: Any]])
+        let version = try #require(groups.first { $0["group"] as? String == "xen_version" })
+        #expect((version["values"] as? [String: Any])?["XENVER_get_features"] as? Int == 6)
+        #expect(result.stdout.contains("XENMEM_memory_map=9"))
     }
 }
