@@ -54,3 +54,104 @@ struct HeaderProbe {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+/// Every struct's and union's leaf member paths as gcc's DWARF describes them: an oracle for
+/// completeness that shares nothing with the catalog (compiled with -g, read with objdump).
+enum DWARFMembers {
+    struct Entry {
+        var tag = ""
+        var name = ""
+        var type: Int?
+        var count: Int?
+        var children: [Int] = []
+    }
+
+    /// Struct/union tag → leaf paths, flattened like StructLayout (dotted; arrays of records
+    /// indexed; guest handles and scalar arrays are leaves; flexible arrays left out).
+    static func paths(bits: Int) throws -> [String: [String]] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xen-abi-dwarf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("types.c")
+        let object = directory.appendingPathComponent("types.o")
+        let text = "#define __XEN_INTERFACE_VERSION__ \(CProbe.interfaceVersion)\n#include <stdint.h>\n"
+            + CProbe.headers.map { "#include <xen/\($0)>\n" }.joined()
+        try text.write(to: source, atomically: true, encoding: .utf8)
+        let compile = try HeaderProbe.execute("/usr/bin/gcc", ["-m\(bits)", "-g", "-fno-eliminate-unused-debug-types",
+                                                               "-c", "-o", object.path, source.path])
+        guard compile.status == 0 else { throw HeaderProbe.Failure(description: compile.output) }
+        let dump = try HeaderProbe.execute("/usr/bin/objdump", ["--dwarf=info", object.path])
+        var entries: [Int: Entry] = [:]
+        var stack: [(depth: Int, offset: Int)] = []
+        var current: Int?
+        let header = /^\s*<(\d+)><([0-9a-f]+)>: Abbrev Number: \d+ \((DW_TAG_\w+)\)/
+        let attribute = /^\s*<[0-9a-f]+>\s+(DW_AT_\w+)\s*:\s*(.*)$/
+        for line in dump.output.split(separator: "\n") {
+            if let match = try header.firstMatch(in: String(line)) {
+                let depth = Int(match.output.1) ?? 0
+                let offset = Int(match.output.2, radix: 16) ?? 0
+                while let last = stack.last, last.depth >= depth { stack.removeLast() }
+                if let parent = stack.last { entries[parent.offset]?.children.append(offset) }
+                entries[offset] = Entry(tag: String(match.output.3))
+                stack.append((depth, offset))
+                current = offset
+            } else if let match = try attribute.firstMatch(in: String(line)), let offset = current {
+                let value = String(match.output.2)
+                switch match.output.1 {
+                case "DW_AT_name":
+                    entries[offset]?.name = value.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? value
+                case "DW_AT_type":
+                    if let hex = try /<0x([0-9a-f]+)>/.firstMatch(in: value) { entries[offset]?.type = Int(hex.output.1, radix: 16) }
+                case "DW_AT_upper_bound":
+                    entries[offset]?.count = Int(value.trimmingCharacters(in: .whitespaces)).map { $0 + 1 }
+                case "DW_AT_count":
+                    entries[offset]?.count = Int(value.trimmingCharacters(in: .whitespaces))
+                default: break
+                }
+            }
+        }
+
+        func leaves(_ type: Int?, _ prefix: String) -> [String] {
+            guard let type, let entry = entries[type] else { return [prefix] }
+            switch entry.tag {
+            case "DW_TAG_typedef":
+                return entry.name.hasPrefix("__guest_handle") ? [prefix] : leaves(entry.type, prefix)
+            case "DW_TAG_const_type", "DW_TAG_volatile_type":
+                return leaves(entry.type, prefix)
+            case "DW_TAG_structure_type", "DW_TAG_union_type":
+                return entry.children.flatMap { child -> [String] in
+                    guard let member = entries[child], member.tag == "DW_TAG_member" else { return [] }
+                    let path = member.name.isEmpty ? prefix : (prefix.isEmpty ? member.name : prefix + "." + member.name)
+                    return leaves(member.type, path)
+                }
+            case "DW_TAG_array_type":
+                let subrange = entry.children.compactMap { entries[$0] }.first { $0.tag == "DW_TAG_subrange_type" }
+                guard let count = subrange?.count, count > 0 else { return [] }  // flexible array: no bytes
+                if isRecord(entry.type) {
+                    return (0..<count).flatMap { leaves(entry.type, "\(prefix)[\($0)]") }
+                }
+                return [prefix]
+            default:
+                return [prefix]
+            }
+        }
+
+        func isRecord(_ type: Int?) -> Bool {
+            guard let type, let entry = entries[type] else { return false }
+            switch entry.tag {
+            case "DW_TAG_typedef":
+                return !entry.name.hasPrefix("__guest_handle") && isRecord(entry.type)
+            case "DW_TAG_const_type", "DW_TAG_volatile_type": return isRecord(entry.type)
+            case "DW_TAG_structure_type", "DW_TAG_union_type": return true
+            default: return false
+            }
+        }
+
+        var result: [String: [String]] = [:]
+        for (offset, entry) in entries
+        where (entry.tag == "DW_TAG_structure_type" || entry.tag == "DW_TAG_union_type") && !entry.name.isEmpty
+            && !entry.children.isEmpty {
+            result[entry.name] = leaves(offset, "")
+        }
+        return result
+    }
+}

@@ -54,4 +54,14 @@ import XenInterface
         #expect(covered.subtracting(tags).sorted() == [])
         #expect(tags.count > 100)
     }
+
+    /// Every structure's leaf members, in order, are exactly the ones gcc's DWARF lists for the
+    /// real header: nothing missing, nothing extra, nothing out of order.
+    @Test func everyMemberIsDescribedInHeaderOrder() throws {
+        let real = try DWARFMembers.paths(bits: 32)
+        for (description, layout) in Self.covered {
+            let paths = try #require(real[description.name], "\(description.name) has no DWARF entry")
+            #expect(layout.fields.map(\.path) == paths, "\(description.name)")
+        }
+    }
 }

@@ -62,4 +62,14 @@ import XenInterface
         let result = try HeaderProbe.execute("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/abi/gen-constants.py").path, "--check"])
         #expect(result.status == 0, "\(result.output)")
     }
+
+    /// Every structure's leaf members, in order, are exactly the ones gcc's DWARF lists for the
+    /// real header: nothing missing, nothing extra, nothing out of order.
+    @Test func everyMemberIsDescribedInHeaderOrder() throws {
+        let real = try DWARFMembers.paths(bits: 64)
+        for (description, layout) in Self.covered {
+            let paths = try #require(real[description.name], "\(description.name) has no DWARF entry")
+            #expect(layout.fields.map(\.path) == paths, "\(description.name)")
+        }
+    }
 }
