@@ -8,8 +8,10 @@ import XenInterface
 /// The plan is computed once from the one description: members are matched by dotted path;
 /// each match becomes a move (zero-extend, or sign-extend for signed C types, on the way in;
 /// a range check on the way out). Of members that overlap (union alternatives), the widest
-/// native one carries the value. Padding is not carried. A native member the compat layout
-/// lacks (r8...r15 of cpu_user_regs) must be zero on the way out.
+/// native one carries the value. Named members are carried whatever their name (a `pad` field
+/// Xen checks for zero stays as the guest wrote it); unnamed padding, and pad members whose
+/// shape differs between the headers (cpu_user_regs' `_padN`), are not. A native member the
+/// compat layout lacks (r8...r15 of cpu_user_regs) must be zero on the way out.
 ///
 /// Going back (native → compat) never truncates: a value that does not fit its 32-bit field
 /// fails with `-ERANGE`, the error Xen's common/compat/memory.c uses for that case.
@@ -221,7 +223,8 @@ public struct CompatTranslator: Sendable {
         a.offset < b.offset + b.size && b.offset < a.offset + a.size
     }
 
-    /// Padding members (`pad`, `_pad3`, `pad1`, `_rsvd`, `__spacer`) carry nothing.
+    /// Padding-named members (`pad`, `_pad3`, `pad1`, `_rsvd`, `__spacer`): when they have no
+    /// counterpart of the same shape in the other layout, they are dropped instead of failing.
     static func isPadding(_ path: String) -> Bool {
         let last = path.split(separator: ".").last.map(String.init) ?? path
         let bare = last.split(separator: "[").first.map(String.init) ?? last
