@@ -118,4 +118,13 @@ import XenInterface
         }
         #expect(try translator.toNative(batch: [], count: 0) == [])
     }
+
+    @Test func namedPadMembersAreCarriedSoXenStillSeesThem() throws {
+        let translator = try CompatCatalog.translator("xen_hvm_altp2m_set_mem_access_multi")
+        var compat = StructValue()
+        compat["pad"] = 0xbeef
+        compat["nr"] = 3
+        let native = try translator.native.decode(try translator.toNative(try translator.compat.encode(compat)))
+        #expect(native["pad"] == 0xbeef && native["nr"] == 3)
+    }
 }
