@@ -47,8 +47,10 @@ let package = Package(
         .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
-        .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface"]),
-        .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
+        // gcc/objdump probes of Xen's real headers, shared by the ABI tests (Foundation; tests only).
+        .target(name: "ABITestSupport", dependencies: ["XenInterface"], path: "Tests/ABITestSupport"),
+        .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface", "ABITestSupport"]),
+        .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
         .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ABITestSupport
 import XenInterface
 @testable import ABI32
 

@@ -2,16 +2,20 @@ import Foundation
 import XenInterface
 
 /// Compiles CProbe's program with gcc against /usr/include/xen (Debian libxen-dev) for one ABI,
-/// runs it, and parses what the real headers say. (ABI64Tests has the same helper.)
-struct HeaderProbe {
-    struct Member: Equatable { let offset: Int; let size: Int }
-    var structs: [String: (size: Int, align: Int)] = [:]
-    var members: [String: [String: Member]] = [:]
-    var constants: [String: UInt64] = [:]
+/// runs it, and parses what the real headers say. Shared by ABI32Tests and ABI64Tests.
+public struct HeaderProbe {
+    public struct Member: Equatable, Sendable {
+        public let offset: Int
+        public let size: Int
+        public init(offset: Int, size: Int) { self.offset = offset; self.size = size }
+    }
+    public var structs: [String: (size: Int, align: Int)] = [:]
+    public var members: [String: [String: Member]] = [:]
+    public var constants: [String: UInt64] = [:]
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
-    static func run(bits: Int, _ layouts: [(description: StructDescription, layout: StructLayout)]) throws -> HeaderProbe {
+    public static func run(bits: Int, _ layouts: [(description: StructDescription, layout: StructLayout)]) throws -> HeaderProbe {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("xen-abi-probe-\(bits)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -41,7 +45,7 @@ struct HeaderProbe {
         return result
     }
 
-    static func execute(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    public static func execute(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -54,9 +58,10 @@ struct HeaderProbe {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
 /// Every struct's and union's leaf member paths as gcc's DWARF describes them: an oracle for
 /// completeness that shares nothing with the catalog (compiled with -g, read with objdump).
-enum DWARFMembers {
+public enum DWARFMembers {
     struct Entry {
         var tag = ""
         var name = ""
@@ -67,7 +72,7 @@ enum DWARFMembers {
 
     /// Struct/union tag → leaf paths, flattened like StructLayout (dotted; arrays of records
     /// indexed; guest handles and scalar arrays are leaves; flexible arrays left out).
-    static func paths(bits: Int) throws -> [String: [String]] {
+    public static func paths(bits: Int) throws -> [String: [String]] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xen-abi-dwarf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
