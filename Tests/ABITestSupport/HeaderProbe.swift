@@ -67,12 +67,23 @@ public enum DWARFMembers {
         var name = ""
         var type: Int?
         var count: Int?
+        var encoding = ""
         var children: [Int] = []
     }
 
     /// Struct/union tag → leaf paths, flattened like StructLayout (dotted; arrays of records
     /// indexed; guest handles and scalar arrays are leaves; flexible arrays left out).
+    /// A leaf member: its path, and whether its C type is signed (nil: char, which is text here).
+    public struct Leaf: Equatable, Sendable {
+        public let path: String
+        public let isSigned: Bool?
+    }
+
     public static func paths(bits: Int) throws -> [String: [String]] {
+        try leaves(bits: bits).mapValues { $0.map(\.path) }
+    }
+
+    public static func leaves(bits: Int) throws -> [String: [Leaf]] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xen-abi-dwarf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -108,6 +119,8 @@ public enum DWARFMembers {
                     if let hex = try /<0x([0-9a-f]+)>/.firstMatch(in: value) { entries[offset]?.type = Int(hex.output.1, radix: 16) }
                 case "DW_AT_upper_bound":
                     entries[offset]?.count = Int(value.trimmingCharacters(in: .whitespaces)).map { $0 + 1 }
+                case "DW_AT_encoding":
+                    entries[offset]?.encoding = value
                 case "DW_AT_count":
                     entries[offset]?.count = Int(value.trimmingCharacters(in: .whitespaces))
                 default: break
@@ -115,15 +128,30 @@ public enum DWARFMembers {
             }
         }
 
-        func leaves(_ type: Int?, _ prefix: String) -> [String] {
-            guard let type, let entry = entries[type] else { return [prefix] }
+        /// The signedness of a scalar type: DW_ATE_signed/unsigned; pointers are unsigned.
+        func signedness(_ type: Int?) -> Bool? {
+            guard let type, let entry = entries[type] else { return false }
+            switch entry.tag {
+            case "DW_TAG_typedef", "DW_TAG_const_type", "DW_TAG_volatile_type", "DW_TAG_array_type":
+                return entry.name.hasPrefix("__guest_handle") ? false : signedness(entry.type)
+            case "DW_TAG_base_type":
+                if entry.name == "char" { return nil }  // plain char: text here, whatever its sign
+                return entry.encoding.contains("(signed")
+            default:
+                return false
+            }
+        }
+
+        func leaves(_ type: Int?, _ prefix: String) -> [Leaf] {
+            guard let type, let entry = entries[type] else { return [Leaf(path: prefix, isSigned: false)] }
             switch entry.tag {
             case "DW_TAG_typedef":
-                return entry.name.hasPrefix("__guest_handle") ? [prefix] : leaves(entry.type, prefix)
+                return entry.name.hasPrefix("__guest_handle") ? [Leaf(path: prefix, isSigned: false)]
+                    : leaves(entry.type, prefix)
             case "DW_TAG_const_type", "DW_TAG_volatile_type":
                 return leaves(entry.type, prefix)
             case "DW_TAG_structure_type", "DW_TAG_union_type":
-                return entry.children.flatMap { child -> [String] in
+                return entry.children.flatMap { child -> [Leaf] in
                     guard let member = entries[child], member.tag == "DW_TAG_member" else { return [] }
                     let path = member.name.isEmpty ? prefix : (prefix.isEmpty ? member.name : prefix + "." + member.name)
                     return leaves(member.type, path)
@@ -134,9 +162,9 @@ public enum DWARFMembers {
                 if isRecord(entry.type) {
                     return (0..<count).flatMap { leaves(entry.type, "\(prefix)[\($0)]") }
                 }
-                return [prefix]
+                return [Leaf(path: prefix, isSigned: signedness(entry.type))]
             default:
-                return [prefix]
+                return [Leaf(path: prefix, isSigned: signedness(type))]
             }
         }
 
@@ -151,7 +179,7 @@ public enum DWARFMembers {
             }
         }
 
-        var result: [String: [String]] = [:]
+        var result: [String: [Leaf]] = [:]
         for (offset, entry) in entries
         where (entry.tag == "DW_TAG_structure_type" || entry.tag == "DW_TAG_union_type") && !entry.name.isEmpty
             && !entry.children.isEmpty {
