@@ -68,6 +68,23 @@ import Testing
         #expect((info["values"] as? [String: Any])?["compiler"] as? String == "gcc")
     }
 
+    @Test func encodeIsTheInverseOfDecode() throws {
+        let encoded = try Binary.run(["abi", "encode", "multicall_entry", "--abi", "32", "op=1", "result=-22",
+                                      "args=1,2,3"])
+        #expect(encoded.status == 0)
+        let hex = encoded.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(hex == "01000000" + "eaffffff" + "010000000200000003000000" + String(repeating: "0", count: 24))
+        let decoded = try json(try Binary.run(["abi", "decode", "multicall_entry", "--abi", "32", hex, "--json"]).stdout)
+        let values = try #require(decoded["values"] as? [String: Any])
+        #expect(values["op"] as? Int == 1 && values["args"] as? [Int] == [1, 2, 3, 0, 0, 0])
+        let text = try Binary.run(["abi", "encode", "xen_compile_info", "--abi", "64", "compiler=gcc"])
+        #expect(text.stdout.hasPrefix("67636300"))
+        let wide = try Binary.run(["abi", "encode", "trap_info", "--abi", "32", "address=0x100000000"])
+        #expect(wide.status == 65 && wide.stderr.contains("does not fit"))
+        let unknown = try Binary.run(["abi", "encode", "trap_info", "--abi", "32", "nope=1"])
+        #expect(unknown.status == 65)
+    }
+
     struct BadCase: Sendable, CustomStringConvertible {
         let arguments: [String]
         let status: Int32
