@@ -72,7 +72,9 @@ enum ABIText {
         var index = 0
         while index < digits.count {
             guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else {
-                throw ABICommandError(.badInput, "hex input has a non-hex character at digit \(index + 1)")
+                // Name the digit that is wrong, not the first of its pair.
+                let bad = nibble(digits[index]) == nil ? index : index + 1
+                throw ABICommandError(.badInput, "hex input has a non-hex character at digit \(bad + 1)")
             }
             bytes.append(high << 4 | low)
             index += 2
