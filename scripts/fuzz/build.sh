@@ -21,12 +21,14 @@ mkdir -p "$OBJ" "$BIN" "$OUT/include/CXenShim"
 SANITIZE="-sanitize=fuzzer,address"
 # -O keeps Swift's bounds, overflow and precondition checks (only -Ounchecked drops them) and runs
 # several times faster than -Onone under libFuzzer. -g for symbolised crash reports.
-SWIFTFLAGS=(-O -g -use-ld=lld -parse-as-library -wmo $SANITIZE -I "$OBJ" -I "$OUT/include")
+# -swift-version 6: the package's language mode (swift-tools-version 6.0).
+SWIFTFLAGS=(-swift-version 6 -O -g -use-ld=lld -parse-as-library -wmo $SANITIZE -I "$OBJ" -I "$OUT/include")
 
 # The package's library targets and their dependencies, from the manifest itself, so a module that
 # lands later is built without editing this script.
 describe=$(swift package describe --type json 2>/dev/null)
-mapfile -t LIBS < <(jq -r '.targets[] | select(.type == "library") |
+# Test-support libraries under Tests/ are left out.
+mapfile -t LIBS < <(jq -r '.targets[] | select(.type == "library" and (.path | startswith("Sources/"))) |
   "\(.name)|\(.module_type)|\(.path)|\((.target_dependencies // []) | join(" "))"' <<< "$describe")
 
 # C targets: objects, and a module map like the one SwiftPM generates for an include/ directory.
