@@ -10,7 +10,8 @@ func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () ->
              file: StaticString = #fileID, line: UInt = #line) {
     if !condition() {
         let text = "property violated at \(file):\(line): \(message())\n"
-        _ = text.withCString { fputs($0, stderr) }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
         abort()
     }
 }

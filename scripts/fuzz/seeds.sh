@@ -62,4 +62,32 @@ case "$target" in
       for b in 0 1 2 3 4 5 6 7 8; do printf "\\x0$b$body" > "$dir/fixture-$(basename "$d")-$b"; done
     done
     ;;
+  hypercall-page)
+    # Xen's page of every flavor (selector 0, flavor i, no change), and the page recorded in real
+    # Xen as raw bytes (selector 1) and as its hex text (selector 2 builds hex from bytes).
+    for i in 0 1 2 3 4 5 6 7; do printf "\\x00\\x0$i\\x00" > "$dir/flavor-$i"; done
+    for f in Tests/*/Fixtures/*hypercall-page.hex; do
+      [ -f "$f" ] || continue
+      hex=$(tr -dc '0-9a-fA-F' < "$f")
+      { printf '\x01'; for ((i = 0; i < ${#hex}; i += 2)); do printf "\\x${hex:i:2}"; done; } > "$dir/fixture-$(basename "$f")"
+    done
+    ;;
+  abi-codec)
+    # Structure selector (2 bytes), operation, then bytes: a few structures, each operation.
+    for s in 0 1 2 7 20 40 80 120; do
+      for op in 0 1 2; do printf "\\x$(printf %02x $s)\\x00\\x0$op%s" "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef" > "$dir/s$s-op$op"; done
+    done
+    ;;
+  abi-translate)
+    for s in 0 1 2 5 9 13 21; do
+      for op in 0 1 2 3; do printf "\\x$(printf %02x $s)\\x0$op%b" "\x01\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\x00\x00\x00\x80abcdefghijklmnopqrstuvwxyz" > "$dir/s$s-op$op"; done
+    done
+    ;;
+  hypercall-plan)
+    # The results files recorded from the test guest in real Xen (selector 2: the results parser).
+    for f in Tests/*/Fixtures/*.results-*.txt; do
+      [ -f "$f" ] || continue
+      { printf '\x02'; cat "$f"; } > "$dir/fixture-$(basename "$f")"
+    done
+    ;;
 esac
