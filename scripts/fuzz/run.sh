@@ -5,7 +5,9 @@
 #   scripts/fuzz/run.sh --runs 10000000      until each target has executed N inputs
 #   scripts/fuzz/run.sh --time 600           for S seconds per target
 #   options: --jobs J (targets run J at a time; default 1), --no-record (print, do not touch
-#            RELIABILITY.md), TARGET... (default: every Fuzz/Targets/*.swift)
+#            RELIABILITY.md), --section NAME (the RELIABILITY.md section; default: the mode),
+#            TARGET... (default: every Fuzz/Targets/*.swift). --runs and --time together: whichever
+#            comes first.
 #
 # Long runs keep their corpus in Fuzz/.build/corpus/<target> and resume from it; --ci starts each
 # time from scripts/fuzz/seeds.sh (committed seeds plus the real recordings under Tests/*/Fixtures).
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-mode=""; seconds=""; runs=""; jobs=1; record=1; targets=()
+mode=""; seconds=""; runs=""; jobs=1; record=1; section=""; targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --ci) mode=ci; seconds=${FUZZ_CI_SECONDS:-30} ;;
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
     --runs) mode=runs; runs=$2; shift ;;
     --jobs) jobs=$2; shift ;;
     --no-record) record=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --section) section=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "fuzz run: unknown option $1" >&2; exit 64 ;;
     *) targets+=("$1") ;;
   esac
@@ -97,14 +100,14 @@ done
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
-header="$mode run, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(swiftc --version 2>&1 | head -1 | sed 's/ (.*//'), $(nproc) CPUs, $jobs at a time"
+header="### $mode run, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(swiftc --version 2>&1 | head -1 | sed 's/ (.*//'), $(nproc) CPUs, $jobs at a time"
 table=$(printf '%s\n' "| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus |" \
   "|---|---:|---:|---:|---:|---:|---:|---:|" "${rows[@]}")
 printf '%s\n\n%s\n' "$header" "$table"
 
 if [ "$record" = 1 ]; then
   # Replaces (or appends) this mode's section between its markers in RELIABILITY.md.
-  section="fuzz-$mode"
+  section="fuzz-${section:-$mode}"
   [ -f RELIABILITY.md ] || printf '# Reliability\n' > RELIABILITY.md
   body=$(printf '<!-- %s:begin -->\n%s\n\n%s\n<!-- %s:end -->' "$section" "$header" "$table" "$section")
   if grep -q "<!-- $section:begin -->" RELIABILITY.md; then
