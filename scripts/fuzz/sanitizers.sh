@@ -21,7 +21,7 @@ for s in "${which[@]}"; do
     asan)
       echo "== unit and CLI tests under AddressSanitizer (.build-asan)"
       swift build --build-tests --sanitize=address --scratch-path .build-asan
-      LSAN_OPTIONS=suppressions=$PWD/scripts/fuzz/lsan.supp \
+      LSAN_OPTIONS=suppressions=$PWD/scripts/fuzz/lsan.supp:print_suppressions=0 \
         swift test --skip-build --sanitize=address --scratch-path .build-asan
       ;;
     ubsan)
