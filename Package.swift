@@ -28,6 +28,7 @@ let package = Package(
     targets: [
         .target(name: "CXenShim"),
         .target(name: "XenSystem", dependencies: ["CXenShim"]),
+        .target(name: "XenSystemTesting", dependencies: ["XenSystem"]),  // recording fake, for tests only
         .target(name: "CPUIDProbe", dependencies: ["XenSystem"]),
         .target(name: "XenInterface"),
         .target(name: "ABI32", dependencies: ["XenInterface"]),
@@ -42,14 +43,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "XenSystemTests", dependencies: ["XenSystem"]),
-        .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "XenSystemTests", dependencies: ["XenSystem", "XenSystemTesting"]),
+        .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
         .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface"]),
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
-        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "CPUIDProbe"]),
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
     ]

@@ -1,6 +1,7 @@
 // System calls Swift cannot make directly (variadic ioctl) and the stub call.
 #include "CXenShim.h"
 
+#include <getopt.h>
 #include <sys/ioctl.h>
 
 long xd_ioctl(int fd, unsigned long request, void *arg)
@@ -29,4 +30,14 @@ long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
     (void)entry; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
     return -38; /* -ENOSYS */
 #endif
+}
+
+void xd_getopt_reset(void)
+{
+    optind = 1;
+}
+
+const char *xd_optarg(void)
+{
+    return optarg;
 }

@@ -1,4 +1,5 @@
 // The one Swift file that talks to the kernel. Everything else goes through `SystemCalls`.
+import CXenShim
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -81,5 +82,40 @@ public enum StandardError {
     public static func write(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// glibc's getopt_long over this process's own argv, so that the xen-detect drop-in parses its
+/// options exactly as Xen's C tool does (permutation, clustering, unique-prefix long options,
+/// and getopt's own messages on stderr).
+public enum GetoptLong {
+    public struct Option: Sendable {
+        public let name: String
+        public let takesArgument: Bool
+        public let code: Character
+        public init(_ name: String, takesArgument: Bool = false, code: Character) {
+            self.name = name; self.takesArgument = takesArgument; self.code = code
+        }
+    }
+
+    /// Each option in order: its code ('?' for an unknown option or a missing argument) and argument.
+    public static func parse(short: String, long: [Option]) -> [(code: Character, argument: String?)] {
+        // The names must outlive getopt; they live for the process (one parse per run).
+        var table = long.map { o in
+            option(name: strdup(o.name), has_arg: o.takesArgument ? required_argument : no_argument,
+                   flag: nil, val: Int32(o.code.asciiValue ?? 0))
+        }
+        table.append(option(name: nil, has_arg: 0, flag: nil, val: 0))
+        var result: [(Character, String?)] = []
+        xd_getopt_reset()
+        table.withUnsafeBufferPointer { longopts in
+            while true {
+                let c = getopt_long(CommandLine.argc, CommandLine.unsafeArgv, short, longopts.baseAddress, nil)
+                if c == -1 { break }
+                let argument = xd_optarg().map { String(cString: $0) }
+                result.append((Character(Unicode.Scalar(UInt8(truncatingIfNeeded: c))), argument))
+            }
+        }
+        return result
     }
 }

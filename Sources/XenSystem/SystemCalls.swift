@@ -46,3 +46,18 @@ extension SystemCalls {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension SystemCalls {
+    /// A whole regular file, at most `limit` bytes; more is an error, never a silent truncation.
+    public func readWholeFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
+        try withOpened(path, .readOnly) { fd throws(SystemError) -> [UInt8] in
+            var result: [UInt8] = []
+            while true {
+                let chunk = try pread(fd, count: 65536, offset: UInt64(result.count))
+                if chunk.isEmpty { return result }
+                result += chunk
+                if result.count > limit { throw SystemError("read", path, Errno(rawValue: 27 /* EFBIG */)) }
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ struct Toolkit: ParsableCommand {
         abstract: "Detect Xen and other hypervisors, and poke Xen's guest interface.",
         subcommands: [
             // Registered subcommands; each file adds one line here.
+            LeavesCommand.self,
         ]
     )
 

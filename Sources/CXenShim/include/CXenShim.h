@@ -3,6 +3,7 @@
 #define CXENSHIM_H
 
 #include <stdint.h>
+#include <getopt.h>  /* getopt_long for the drop-in's exact option parsing */
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,11 @@ long xd_ioctl(int fd, unsigned long request, void *arg);
 /// Only meaningful on x86_64.
 long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
                   unsigned long a3, unsigned long a4, unsigned long a5);
+
+/// getopt's globals, which Swift 6 cannot touch directly: reset to the first argument, and
+/// the current option's argument (NULL when none).
+void xd_getopt_reset(void);
+const char *xd_optarg(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,126 @@
+import XenSystem
+
+/// Why a recorded dump was rejected. Line numbers count from 1.
+public enum CPUIDDumpError: Error, Equatable, CustomStringConvertible {
+    case syntax(line: Int, reason: String)
+    case duplicate(line: Int, leaf: UInt32, subleaf: UInt32)
+    case empty
+    case tooLarge(bytes: Int)
+
+    public var description: String {
+        switch self {
+        case .syntax(let line, let reason): return "dump line \(line): \(reason)"
+        case .duplicate(let line, let leaf, let subleaf):
+            return "dump line \(line): leaf \(hex32(leaf)) subleaf \(hex32(subleaf)) recorded twice for one CPU"
+        case .empty: return "dump holds no CPUID leaves"
+        case .tooLarge(let bytes): return "dump is \(bytes) bytes; refusing more than \(CPUIDDump.maximumBytes)"
+        }
+    }
+}
+
+/// The text format of Debian's `cpuid -r` (the cpuid package by Todd Allen): optional `CPU N:`
+/// (or `CPU:`) headers, then one line per leaf:
+/// `   0x40000000 0x00: eax=0x40000001 ebx=0x4b4d564b ecx=0x564b4d56 edx=0x0000004d`.
+public struct CPUIDDump: Equatable, Sendable {
+    /// One CPU's leaves, in file order.
+    public struct CPU: Equatable, Sendable {
+        public var label: String
+        public var leaves: [(key: TableCPUID.Key, registers: CPUIDRegisters)]
+
+        public static func == (a: CPU, b: CPU) -> Bool {
+            a.label == b.label && a.leaves.elementsEqual(b.leaves) { $0.key == $1.key && $0.registers == $1.registers }
+        }
+    }
+
+    public static let maximumBytes = 16 << 20
+
+    public var cpus: [CPU]
+
+    public init(cpus: [CPU]) { self.cpus = cpus }
+
+    /// Parses `cpuid -r` text. Blank lines and `#` comments are allowed; anything else that is
+    /// neither a header nor a complete leaf line is an error naming the line.
+    public init(parsing text: String) throws(CPUIDDumpError) {
+        let utf8 = Array(text.utf8)
+        if utf8.count > CPUIDDump.maximumBytes { throw .tooLarge(bytes: utf8.count) }
+        var cpus: [CPU] = []
+        var seen: Set<TableCPUID.Key> = []
+        var lineNumber = 0
+        for rawLine in utf8.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(decoding: rawLine, as: UTF8.self)
+            if line.last == "\r" { line = line.dropLast() }
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.hasPrefix("CPU") {
+                guard trimmed.hasSuffix(":") else {
+                    throw .syntax(line: lineNumber, reason: "a CPU header must end with ':'")
+                }
+                let label = String(trimmed.dropLast())
+                let rest = label.dropFirst(3)
+                guard rest.isEmpty || (rest.first == " " && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1) else {
+                    throw .syntax(line: lineNumber, reason: "expected 'CPU:' or 'CPU N:'")
+                }
+                cpus.append(CPU(label: label, leaves: []))
+                seen = []
+                continue
+            }
+            let entry = try CPUIDDump.parseLeafLine(trimmed, line: lineNumber)
+            if cpus.isEmpty { cpus.append(CPU(label: "CPU", leaves: [])) }
+            guard seen.insert(entry.key).inserted else {
+                throw .duplicate(line: lineNumber, leaf: entry.key.leaf, subleaf: entry.key.subleaf)
+            }
+            cpus[cpus.count - 1].leaves.append(entry)
+        }
+        guard cpus.contains(where: { !$0.leaves.isEmpty }) else { throw .empty }
+        self.cpus = cpus
+    }
+
+    private static func parseLeafLine(
+        _ line: Substring, line number: Int
+    ) throws(CPUIDDumpError) -> (key: TableCPUID.Key, registers: CPUIDRegisters) {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard fields.count == 6 else {
+            throw .syntax(line: number, reason: "expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got \(fields.count) fields")
+        }
+        guard fields[1].hasSuffix(":") else {
+            throw .syntax(line: number, reason: "sub-leaf must be followed by ':'")
+        }
+        guard let leaf = hexValue(fields[0]), let subleaf = hexValue(fields[1].dropLast()) else {
+            throw .syntax(line: number, reason: "leaf and sub-leaf must be 0x-prefixed 32-bit hex numbers")
+        }
+        var values: [UInt32] = []
+        for (field, register) in zip(fields[2...], ["eax=", "ebx=", "ecx=", "edx="]) {
+            guard field.hasPrefix(register), let v = hexValue(field.dropFirst(4)) else {
+                throw .syntax(line: number, reason: "expected \(register)0x<hex>, got '\(field.prefix(24))'")
+            }
+            values.append(v)
+        }
+        return (TableCPUID.Key(leaf: leaf, subleaf: subleaf),
+                CPUIDRegisters(eax: values[0], ebx: values[1], ecx: values[2], edx: values[3]))
+    }
+
+    /// `0x` followed by 1–8 hex digits.
+    private static func hexValue(_ s: Substring) -> UInt32? {
+        guard s.hasPrefix("0x") || s.hasPrefix("0X") else { return nil }
+        let digits = s.dropFirst(2)
+        guard !digits.isEmpty, digits.count <= 8 else { return nil }
+        return UInt32(digits, radix: 16)
+    }
+
+    /// The first CPU's leaves as a source.
+    public func source(name: String, cpu index: Int = 0) -> TableCPUID? {
+        let nonEmpty = cpus.filter { !$0.leaves.isEmpty }
+        guard nonEmpty.indices.contains(index) else { return nil }
+        var table: [TableCPUID.Key: CPUIDRegisters] = [:]
+        for (k, r) in nonEmpty[index].leaves { table[k] = r }
+        return TableCPUID(name: name, entries: table)
+    }
+
+    /// One leaf line in `cpuid -r`'s exact format.
+    public static func formatLine(leaf: UInt32, subleaf: UInt32, _ r: CPUIDRegisters) -> String {
+        let sub = String(subleaf, radix: 16)
+        let sub2 = sub.count < 2 ? String(repeating: "0", count: 2 - sub.count) + sub : sub
+        return "   \(hex32(leaf)) 0x\(sub2): eax=\(hex32(r.eax)) ebx=\(hex32(r.ebx)) ecx=\(hex32(r.ecx)) edx=\(hex32(r.edx))"
+    }
+}

@@ -1,0 +1,89 @@
+import XenSystem
+
+/// One hypervisor range found in CPUID: its base leaf, the maximum leaf it reports, its signature.
+public struct HypervisorRange: Equatable, Sendable {
+    public let leafBase: UInt32
+    public let maxLeaf: UInt32
+    public let signature: HypervisorSignature
+    /// nil when the signature is not one this tool knows.
+    public let vendor: HypervisorVendor?
+
+    public init(leafBase: UInt32, registers r: CPUIDRegisters) {
+        self.leafBase = leafBase
+        self.maxLeaf = r.eax
+        self.signature = HypervisorSignature(ebx: r.ebx, ecx: r.ecx, edx: r.edx)
+        self.vendor = HypervisorVendor(signature: signature)
+    }
+
+    /// The base leaf's registers, as the scan read them.
+    public var registers: CPUIDRegisters {
+        let s = signature.bytes
+        func word(_ i: Int) -> UInt32 {
+            UInt32(s[i]) | UInt32(s[i + 1]) << 8 | UInt32(s[i + 2]) << 16 | UInt32(s[i + 3]) << 24
+        }
+        return CPUIDRegisters(eax: maxLeaf, ebx: word(0), ecx: word(4), edx: word(8))
+    }
+
+    /// The name to report: the vendor's, or "unknown".
+    public var name: String { vendor?.rawValue ?? "unknown" }
+
+    /// A range is in use when it carries a known signature, or when its max leaf lies in
+    /// [base, base+0xFF] (an unknown hypervisor). Anything else is an unused boundary.
+    var isInUse: Bool {
+        vendor != nil || (maxLeaf >= leafBase && maxLeaf - leafBase < hypervisorLeafStride)
+    }
+
+    /// Xen's own test (tools/misc/xen-detect.c): the signature, and leaves up to base+2 at least.
+    public var isXen: Bool { vendor == .xen && maxLeaf >= leafBase &+ 2 }
+}
+
+
+/// How far a scan of the hypervisor range goes.
+public enum ScanMode: Sendable, Equatable {
+    /// Stop at the first unused 0x100 boundary. Xen places its leaves at the first boundary no
+    /// other hypervisor uses (public/arch-x86/cpuid.h), so nothing is missed, and a guest pays one
+    /// VM exit per hypervisor plus one.
+    case firstUnused
+    /// Every base from 0x40000000 to 0x4000FF00, as Xen's xen-detect does (256 VM exits).
+    case exhaustive
+    /// Only the first base (a PV guest's escaped CPUID: Xen's leaves are at 0x40000000 there).
+    case firstBaseOnly
+}
+
+/// The result of scanning the hypervisor range.
+public struct HypervisorScan: Equatable, Sendable {
+    /// CPUID.1:ECX[31], when the scan read leaf 1.
+    public let hypervisorBit: Bool?
+    /// Every range in use, in leaf order.
+    public let ranges: [HypervisorRange]
+
+    public var xen: HypervisorRange? { ranges.first(where: \.isXen) }
+
+    /// Scans `source`. When `checkHypervisorBit` is set, leaf 1 is read first and a clear bit ends
+    /// the scan (no hypervisor announces itself; Xen always sets it for HVM and PVH guests).
+    /// With `stopAtXen`, the scan ends at Xen's range, as xen-detect's loop does.
+    public static func scan(
+        _ source: any CPUIDSource, mode: ScanMode, checkHypervisorBit: Bool, stopAtXen: Bool = false
+    ) throws(CPUIDSourceError) -> HypervisorScan {
+        var bit: Bool? = nil
+        if checkHypervisorBit {
+            let leaf1 = try source.cpuid(leaf: 1, subleaf: 0)
+            bit = leaf1.ecx & cpuidLeaf1HypervisorBit != 0
+            if bit == false { return HypervisorScan(hypervisorBit: false, ranges: []) }
+        }
+        var ranges: [HypervisorRange] = []
+        var base = hypervisorLeafFirst
+        while true {
+            let range = HypervisorRange(leafBase: base, registers: try source.cpuid(leaf: base, subleaf: 0))
+            if range.isInUse {
+                ranges.append(range)
+                if stopAtXen && range.isXen { break }
+            } else if mode == .firstUnused {
+                break
+            }
+            if mode == .firstBaseOnly || base == hypervisorLeafLastBase { break }
+            base += hypervisorLeafStride
+        }
+        return HypervisorScan(hypervisorBit: bit, ranges: ranges)
+    }
+}

@@ -1,0 +1,91 @@
+import XenSystem
+
+/// The first CPUID leaf of the hypervisor range (public/arch-x86/cpuid.h XEN_CPUID_FIRST_LEAF;
+/// the range every hypervisor uses, by convention).
+public let hypervisorLeafFirst: UInt32 = 0x4000_0000
+/// The last base a hypervisor range can start at: bases are 0x100 apart up to 0x4000FF00
+/// (tools/misc/xen-detect.c scans `base < 0x40010000`).
+public let hypervisorLeafLastBase: UInt32 = 0x4000_FF00
+/// Distance between hypervisor range bases.
+public let hypervisorLeafStride: UInt32 = 0x100
+/// CPUID.1:ECX bit 31: "a hypervisor is present" (reserved for hypervisors, Intel SDM / AMD APM).
+public let cpuidLeaf1HypervisorBit: UInt32 = 1 << 31
+
+/// The 12 bytes a hypervisor returns in EBX, ECX, EDX of its range's first leaf.
+public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init(ebx: UInt32, ecx: UInt32, edx: UInt32) {
+        var b: [UInt8] = []
+        b.reserveCapacity(12)
+        for r in [ebx, ecx, edx] {
+            b.append(UInt8(truncatingIfNeeded: r))
+            b.append(UInt8(truncatingIfNeeded: r >> 8))
+            b.append(UInt8(truncatingIfNeeded: r >> 16))
+            b.append(UInt8(truncatingIfNeeded: r >> 24))
+        }
+        bytes = b
+    }
+
+    public init?(text: String) {
+        let b = Array(text.utf8)
+        guard b.count <= 12 else { return nil }
+        bytes = b + [UInt8](repeating: 0, count: 12 - b.count)
+    }
+
+    /// The signature as printable text: NULs dropped from the end, other non-printables as `\xNN`.
+    public var description: String {
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == 0 { end -= 1 }
+        var s = ""
+        for byte in bytes[0..<end] {
+            if byte >= 0x20 && byte < 0x7f { s.unicodeScalars.append(Unicode.Scalar(byte)) }
+            else { s += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+        }
+        return s
+    }
+
+    public var isAllZero: Bool { bytes.allSatisfy { $0 == 0 } }
+
+    /// Xen's "XenVMMXenVMM" (public/arch-x86/cpuid.h XEN_CPUID_SIGNATURE_EBX/ECX/EDX).
+    public static let xen = HypervisorSignature(ebx: 0x566e_6558, ecx: 0x6558_4d4d, edx: 0x4d4d_566e)
+}
+
+/// A hypervisor the signature identifies, with the names systemd-detect-virt uses
+/// (src/basic/virt.c) and, for those it lacks, the Linux kernel's (arch/x86/kernel/cpu/).
+public enum HypervisorVendor: String, Sendable, CaseIterable {
+    case xen, kvm, qemu, vmware, microsoft, bhyve, qnx, acrn, sre, apple
+    case oracle, parallels, jailhouse, nvmm, haxm
+
+    /// Every signature known for each vendor, padded with NULs to 12 bytes.
+    public static let table: [(signature: String, vendor: HypervisorVendor)] = [
+        ("XenVMMXenVMM", .xen),        // public/arch-x86/cpuid.h
+        ("KVMKVMKVM", .kvm),           // linux include/uapi/asm/kvm_para.h KVM_SIGNATURE
+        ("Linux KVM Hv", .kvm),        // KVM with Hyper-V enlightenments (systemd virt.c)
+        ("TCGTCGTCGTCG", .qemu),       // QEMU without KVM (target/i386/cpu.c)
+        ("VMwareVMware", .vmware),
+        ("Microsoft Hv", .microsoft),  // Hyper-V TLFS; also Xen's Viridian
+        ("bhyve bhyve ", .bhyve),
+        ("QNXQVMBSQG", .qnx),
+        ("ACRNACRNACRN", .acrn),
+        ("SRESRESRESRE", .sre),
+        ("Apple VZ", .apple),
+        ("VBoxVBoxVBox", .oracle),     // VirtualBox (systemd calls it oracle)
+        (" lrpepyh  vr", .parallels),  // Parallels, byte-swapped "prl hyperv"
+        ("prl hyperv  ", .parallels),
+        ("Jailhouse", .jailhouse),     // linux arch/x86/include/asm/jailhouse_para.h
+        ("___ NVMM ___", .nvmm),       // NetBSD NVMM
+        ("HAXMHAXMHAXM", .haxm),       // Intel HAXM
+    ]
+
+    private static let bySignature: [HypervisorSignature: HypervisorVendor] = {
+        var d: [HypervisorSignature: HypervisorVendor] = [:]
+        for (text, vendor) in table { if let s = HypervisorSignature(text: text) { d[s] = vendor } }
+        return d
+    }()
+
+    public init?(signature: HypervisorSignature) {
+        guard let v = HypervisorVendor.bySignature[signature] else { return nil }
+        self = v
+    }
+}

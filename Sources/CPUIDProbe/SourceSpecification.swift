@@ -1,0 +1,60 @@
+import XenSystem
+
+/// A `--source` argument: `native`, `pv`, `devcpu[:N]` or `dump:FILE`.
+public enum SourceSpecification: Equatable, Sendable {
+    case native
+    case pv
+    case devcpu(cpu: Int)
+    case dump(path: String)
+
+    public struct ParseError: ClassifiedError {
+        public let text: String
+        public var kind: FailureKind { .usage }
+        public var description: String {
+            "invalid source '\(text)': expected native, pv, devcpu[:N] or dump:FILE"
+        }
+    }
+
+    public init(parsing text: String) throws(ParseError) {
+        switch text {
+        case "native": self = .native
+        case "pv": self = .pv
+        case "devcpu": self = .devcpu(cpu: 0)
+        default:
+            if text.hasPrefix("devcpu:"), let n = Int(text.dropFirst(7)), n >= 0, n < 1 << 20 {
+                self = .devcpu(cpu: n)
+            } else if text.hasPrefix("dump:"), text.count > 5 {
+                self = .dump(path: String(text.dropFirst(5)))
+            } else {
+                throw ParseError(text: text)
+            }
+        }
+    }
+
+    /// True when the report may read the host (sysfs, /proc/xen, the forced-emulation probe).
+    public var isLive: Bool { self == .native }
+
+    /// Opens the source.
+    public func open(system: any SystemCalls) throws(CPUIDSourceError) -> any CPUIDSource {
+        switch self {
+        case .native: return NativeCPUID()
+        case .pv: return ForcedEmulationCPUID()
+        case .devcpu(let cpu): return try DevCPUSource(cpu: cpu, system: system)
+        case .dump(let path):
+            let bytes: [UInt8]
+            do {
+                bytes = try system.readWholeFile(path, limit: CPUIDDump.maximumBytes)
+            } catch {
+                throw .device(error)
+            }
+            let dump: CPUIDDump
+            do {
+                dump = try CPUIDDump(parsing: String(decoding: bytes, as: UTF8.self))
+            } catch {
+                throw .dump(error)
+            }
+            // CPUIDDump guarantees at least one CPU with leaves.
+            return dump.source(name: "dump:\(path)") ?? TableCPUID(name: "dump:\(path)", entries: [:])
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import XenSystem
+
+/// The kind of Xen guest (public/xen.h guest types, as /sys/hypervisor/guest_type names them).
+public enum XenGuestContext: String, Sendable, Equatable {
+    case pv = "PV"
+    case hvm = "HVM"
+    case pvh = "PVH"
+}
+
+/// Whether this is the control domain. /proc/xen/capabilities holds "control_d" in dom0
+/// (drivers/xen/xenfs/super.c).
+public enum XenDomainRole: String, Sendable, Equatable {
+    case dom0
+    case domU
+}
+
+/// What the kernel publishes under /sys/hypervisor (drivers/xen/sys-hypervisor.c).
+public struct SysfsHypervisor: Equatable, Sendable {
+    public static let root = "/sys/hypervisor"
+    /// The raw file contents, as xen-detect reads them (nil when a file cannot be read).
+    public var type: String?
+    public var guestType: String?
+    public var versionMajor: String?
+    public var versionMinor: String?
+    public var versionExtra: String?
+    public var features: String?
+
+    public init(type: String? = nil, guestType: String? = nil, versionMajor: String? = nil,
+                versionMinor: String? = nil, versionExtra: String? = nil, features: String? = nil) {
+        self.type = type; self.guestType = guestType; self.versionMajor = versionMajor
+        self.versionMinor = versionMinor; self.versionExtra = versionExtra; self.features = features
+    }
+
+    /// nil when /sys/hypervisor is not a directory.
+    public static func read(_ system: any SystemCalls) -> SysfsHypervisor? {
+        guard system.isDirectory(root) else { return nil }
+        func file(_ name: String) -> String? {
+            system.readSmallFile(root + "/" + name).map { String(decoding: $0, as: UTF8.self) }
+        }
+        return SysfsHypervisor(
+            type: file("type"), guestType: file("guest_type"), versionMajor: file("version/major"),
+            versionMinor: file("version/minor"), versionExtra: file("version/extra"),
+            features: file("properties/features"))
+    }
+
+    /// xen-detect strips the last character of each value (the newline sysfs appends).
+    static func chopped(_ s: String?) -> String? { s.map { String($0.dropLast()) } }
+
+    public var isXen: Bool { type == "xen\n" }
+    public var guestContext: XenGuestContext? { SysfsHypervisor.chopped(guestType).flatMap(XenGuestContext.init(rawValue:)) }
+    public var version: XenVersion? {
+        guard let a = SysfsHypervisor.chopped(versionMajor).flatMap({ UInt16($0) }),
+              let b = SysfsHypervisor.chopped(versionMinor).flatMap({ UInt16($0) }) else { return nil }
+        return XenVersion(major: a, minor: b)
+    }
+    /// XENFEAT_dom0 (public/features.h, bit 11) in properties/features (hex without 0x).
+    public var dom0Feature: Bool? {
+        guard let f = SysfsHypervisor.chopped(features), let v = UInt64(f, radix: 16) else { return nil }
+        return v & (1 << 11) != 0
+    }
+}
+
+/// Reads the domain role: /proc/xen/capabilities (needs xenfs mounted), else the XENFEAT_dom0 bit.
+public func readDomainRole(_ system: any SystemCalls, sysfs: SysfsHypervisor?) -> XenDomainRole? {
+    if let caps = system.readSmallFile("/proc/xen/capabilities") {
+        let text = String(decoding: caps, as: UTF8.self)
+        let words = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " })
+        return words.contains("control_d") ? .dom0 : .domU
+    }
+    if let dom0 = sysfs?.dom0Feature { return dom0 ? .dom0 : .domU }
+    return nil
+}

@@ -1,0 +1,81 @@
+import CPUIDProbe
+import Testing
+import XenSystem
+
+@Suite struct HypervisorScanTests {
+    static let leaf1WithBit = CPUIDRegisters(eax: 0, ebx: 0, ecx: 1 << 31, edx: 0)
+
+    @Test func thisMachineStopsAtFirstUnusedBoundary() throws {
+        let source = CountingCPUID(try Fixture.source("kvm-epyc-host.cpuid"))
+        let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
+        #expect(scan.hypervisorBit == true)
+        #expect(scan.ranges.map(\.name) == ["kvm"])
+        #expect(scan.ranges[0].maxLeaf == 0x4000_0001)
+        // leaf 1, 0x40000000 (KVM), 0x40000100 (unused): three CPUIDs, not 257.
+        #expect(source.executions == 3)
+    }
+
+    @Test func exhaustiveScanReadsAllBases() throws {
+        let source = CountingCPUID(try Fixture.source("kvm-epyc-host.cpuid"))
+        let scan = try HypervisorScan.scan(source, mode: .exhaustive, checkHypervisorBit: false)
+        #expect(scan.ranges.map(\.name) == ["kvm"])
+        #expect(source.executions == 256)
+    }
+
+    @Test func clearHypervisorBitEndsTheScan() throws {
+        let source = CountingCPUID(TableCPUID(entries: [
+            key(1): .zero,
+            key(0x4000_0000): signatureRegisters("XenVMMXenVMM", eax: 0x4000_0002),
+        ]))
+        let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
+        #expect(scan.hypervisorBit == false)
+        #expect(scan.ranges.isEmpty)
+        #expect(source.executions == 1)
+    }
+
+    @Test func viridianPutsXenAtTheSecondBase() throws {
+        // Xen with viridian=1: Hyper-V's leaves first, Xen's at 0x40000100 (xen/arch/x86/cpuid.c).
+        let source = TableCPUID(entries: [
+            key(1): Self.leaf1WithBit,
+            key(0x4000_0000): signatureRegisters("Microsoft Hv", eax: 0x4000_0006),
+            key(0x4000_0100): signatureRegisters("XenVMMXenVMM", eax: 0x4000_0105),
+        ])
+        let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
+        #expect(scan.ranges.map(\.name) == ["microsoft", "xen"])
+        #expect(scan.xen?.leafBase == 0x4000_0100)
+    }
+
+    @Test func unknownHypervisorWithPlausibleMaxLeafIsKeptAndScanContinues() throws {
+        let source = TableCPUID(entries: [
+            key(1): Self.leaf1WithBit,
+            key(0x4000_0000): signatureRegisters("NewVisor!!!!", eax: 0x4000_0003),
+            key(0x4000_0100): signatureRegisters("XenVMMXenVMM", eax: 0x4000_0102),
+        ])
+        let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
+        #expect(scan.ranges.map(\.name) == ["unknown", "xen"])
+        #expect(scan.ranges[0].signature.description == "NewVisor!!!!")
+    }
+
+    @Test func xenNeedsMaxLeafAtLeastBasePlusTwo() throws {
+        let source = TableCPUID(entries: [
+            key(1): Self.leaf1WithBit,
+            key(0x4000_0000): signatureRegisters("XenVMMXenVMM", eax: 0x4000_0001),
+        ])
+        let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
+        #expect(scan.ranges.count == 1)
+        #expect(scan.xen == nil)
+    }
+
+    @Test(arguments: HypervisorVendor.table)
+    func everyKnownSignatureIsNamed(entry: (signature: String, vendor: HypervisorVendor)) throws {
+        let r = signatureRegisters(entry.signature, eax: 0x4000_0001)
+        let range = HypervisorRange(leafBase: 0x4000_0000, registers: r)
+        #expect(range.vendor == entry.vendor)
+        #expect(range.signature.description == entry.signature.replacingOccurrences(of: "\0", with: ""))
+    }
+
+    @Test func signatureTextEscapesNonPrintables() {
+        let s = HypervisorSignature(ebx: 0x0102_4142, ecx: 0, edx: 0)
+        #expect(s.description == "BA\\x02\\x01")
+    }
+}

@@ -1,0 +1,64 @@
+import CPUIDProbe
+import Testing
+import XenSystem
+import XenSystemTesting
+
+@Suite struct ProbeReportTests {
+    @Test func thisMachine() throws {
+        let r = try ProbeReport.probe(source: try Fixture.source("kvm-epyc-host.cpuid"), pv: FaultingSource(),
+                                      system: RecordingSystem())
+        #expect(!r.xenDetected && r.context == nil && r.domain == nil)
+        #expect(r.hypervisors.map(\.name) == ["kvm"])
+        #expect(r.kvm?.featureList.contains("clocksource2") == true)
+        #expect(r.cpuidExecutions == 4 && r.forcedEmulationFaults == 1)
+    }
+
+    @Test func pvhDom0() throws {
+        let r = try ProbeReport.probe(source: Tables.hvm(), pv: UntouchedSource(),
+                                      system: RecordingSystem.xenSysfs(guestType: "PVH"))
+        #expect(r.xenDetected && r.context == .pvh && r.contextSource == "sysfs")
+        #expect(r.domain == .dom0)
+        #expect(r.xen?.hypercall.msrBase == 0x4000_0000)
+        #expect(r.xen?.pv?.machineAddressWidth == 44)
+        #expect(r.xenView == .cpuid)
+    }
+
+    @Test func pvDom0ShowsBothLayers() throws {
+        let r = try ProbeReport.probe(source: TableCPUID(entries: Tables.tcg), pv: TableCPUID(entries: Tables.xen()),
+                                      system: RecordingSystem.xenSysfs(guestType: "PV"))
+        #expect(r.context == .pv && r.xenView == .forcedEmulation)
+        #expect(r.hypervisors.map(\.name) == ["xen", "qemu"])
+        let json = r.json(scanMode: .firstUnused).rendered
+        #expect(json.contains("\"signature\": \"TCGTCGTCGTCG\""))
+    }
+
+    @Test func hvmDomUWithDomainIDAndNoXenfs() throws {
+        let s = RecordingSystem.xenSysfs(guestType: "HVM", capabilities: nil)
+        s.addFile("/sys/hypervisor/properties/features", "00002705\n")
+        let r = try ProbeReport.probe(source: Tables.hvm(Tables.xen(domid: 3)), pv: FaultingSource(), system: s)
+        #expect(r.domain == .domU)
+        #expect(r.xen?.hvm?.domainID == 3)
+        s.files["/sys/hypervisor/properties/features"] = Array("00012b05\n".utf8)  // XENFEAT_dom0 set
+        #expect(try ProbeReport.probe(source: Tables.hvm(), pv: FaultingSource(), system: s).domain == .dom0)
+    }
+
+    @Test func offlinePVDumpThroughTheKernelsView() throws {
+        // /dev/cpu in a PV guest shows Xen's leaves with the PV-only feature: offline, that means PV.
+        let r = try ProbeReport.probe(source: Tables.hvm(Tables.xen(features1: 1)), pv: nil, system: nil)
+        #expect(r.context == .pv && r.contextSource == "cpuid")
+        #expect(r.domain == nil)
+    }
+
+    @Test func jsonHasTheDocumentedKeys() throws {
+        let r = try ProbeReport.probe(source: Tables.hvm(), pv: nil, system: RecordingSystem.xenSysfs(guestType: "PVH"))
+        guard case .object(let top) = r.json(scanMode: .firstUnused) else { Issue.record("not an object"); return }
+        #expect(top.map(\.0).prefix(3) == ["xen", "hypervisors", "hypervisorBit"])
+        guard case .object(let xen)? = top.first(where: { $0.0 == "xen" })?.1 else { Issue.record("no xen"); return }
+        let keys = Set(xen.map(\.0))
+        for k in ["detected", "context", "version", "leafBase", "msrBase", "hypercallPages", "features", "domain"] {
+            #expect(keys.contains(k), "missing xen.\(k)")
+        }
+        #expect(xen.first(where: { $0.0 == "version" })?.1 == .object([("major", .int(4)), ("minor", .int(17))]))
+        #expect(xen.first(where: { $0.0 == "leafBase" })?.1 == .int(0x4000_0000))
+    }
+}
