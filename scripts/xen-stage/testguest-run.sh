@@ -3,13 +3,13 @@
 # 32-bit and the 64-bit guest as PVH dom0 of Xen 4.17 in parallel, and
 # extracts each guest's per-call results.
 #   testguest-run.sh [OUTDIR] [NAME...]
-# OUTDIR (default build/testguest) receives plan-{32,64}.bin,
+# OUTDIR (default .xen-stage/testguest) receives plan-{32,64}.bin,
 # serial-{32,64}.log and results-{32,64}.txt. NAMEs select plan calls.
 # The plan comes from `xen-detect abi plan` (XEN_DETECT, default the debug
 # build) and from guest/plan.py when PLAN_WRITER=python.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/build/testguest}
+out=${1:-$root/.xen-stage/testguest}
 shift || true
 mkdir -p "$out"
 make -s -C "$root/guest" OUT="$out/guest" || exit 2
