@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),
         .target(name: "HypercallPage", dependencies: ["XenSystem", "CPUIDProbe", "XenInterface"]),
-        .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64"]),
+        .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .executableTarget(
             name: "xen-detect",
             dependencies: [
@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
         .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"]),
-        .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem"]),
+        .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
     ]
 )
