@@ -27,6 +27,8 @@
 #define BUFFER_GAP   64u
 #define HEX_CHUNK    64u  /* bytes per printed hex line */
 #define PAGE_FIRST_ENTRIES 4
+/* Physical memory the guest can address: 4 GiB (paging off in i386; entry64.S maps 4 GiB). */
+#define REACHABLE_LIMIT 0xffffffffull
 
 static uint8_t hypercall_page[XEN_HYPERCALL_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t arena[ARENA_SIZE] __attribute__((aligned(4096)));
@@ -406,7 +408,7 @@ static int find_plan(const struct hvm_start_info *si)
     end_line();
     if (si->magic != XEN_HVM_START_MAGIC_VALUE) { fail("start-info-magic", si->magic); return 0; }
     if (si->nr_modules < 1) { fail("no-plan-module", 0); return 0; }
-    if (si->modlist_paddr > UINTPTR_MAX - sizeof(struct hvm_modlist_entry)) {
+    if (si->modlist_paddr > REACHABLE_LIMIT - sizeof(struct hvm_modlist_entry)) {
         fail("modlist-unreachable", si->modlist_paddr);
         return 0;
     }
@@ -416,7 +418,10 @@ static int find_plan(const struct hvm_start_info *si)
     put_str(" size=");
     put_dec((int64_t)m->size);
     end_line();
-    if (m->paddr > UINTPTR_MAX - m->size) { fail("module-unreachable", m->paddr); return 0; }
+    if (m->size > REACHABLE_LIMIT || m->paddr > REACHABLE_LIMIT - m->size) {
+        fail("module-unreachable", m->paddr);
+        return 0;
+    }
     return load_plan((const uint8_t *)(uintptr_t)m->paddr, m->size);
 }
 
