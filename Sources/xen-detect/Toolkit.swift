@@ -12,6 +12,7 @@ struct Toolkit: ParsableCommand {
         subcommands: [
             // Registered subcommands; each file adds one line here.
             LeavesCommand.self,
+            ReportCommand.self,
         ]
     )
 

@@ -61,4 +61,14 @@ import XenSystemTesting
         #expect(xen.first(where: { $0.0 == "version" })?.1 == .object([("major", .int(4)), ("minor", .int(17))]))
         #expect(xen.first(where: { $0.0 == "leafBase" })?.1 == .int(0x4000_0000))
     }
+
+    @Test func textReportOfPVDom0() throws {
+        let r = try ProbeReport.probe(source: TableCPUID(entries: Tables.tcg), pv: TableCPUID(entries: Tables.xen()),
+                                      system: RecordingSystem.xenSysfs(guestType: "PV"))
+        let lines = r.text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "Xen 4.17.7: PV guest, dom0 (context from sysfs)")
+        #expect(lines.contains("  hypercall     1 page(s), MSR 0x40000000"))
+        #expect(lines.contains("  0x40000000  xen        \"XenVMMXenVMM\"  max 0x40000005  (forced-emulation CPUID)"))
+        #expect(lines.contains("  0x40000000  qemu       \"TCGTCGTCGTCG\"  max 0x40000001  (CPUID)"))
+    }
 }

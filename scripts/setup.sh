@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian 12 machine. Idempotent: packages already
+# present are not touched, and apt-get update runs only when something is missing.
+# Swift 6.3 itself comes with the machine (/opt/swift); its package copies resolve offline.
+set -euo pipefail
+
+packages=(
+  libc6-dev        # the one system dependency of the toolkit
+  gcc-multilib     # gcc -m32/-m64: layout proofs against Xen's headers, the test guests
+  libxen-dev       # Xen's public headers (the ABI proof) and the privcmd ioctl header
+  cpuid            # Debian's cpuid -r: fixtures and comparisons
+  xen-utils-common # Debian's /usr/bin/xen-detect: the reference the drop-in is tested against
+  hyperfine        # benchmarks
+  gdb              # counts CPUID executions of the release binary (benchmarks)
+  binutils gzip    # strip, and Xen's ELF unpacked for QEMU (the real-Xen stage installs the rest)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the Xen stage needs; does nothing when they are all present.
+# Exit status 0 when every package is installed afterwards, 1 otherwise (the caller decides
+# whether that fails the stage: see XEN_STAGE_OPTIONAL in docs/xen-stage.md).
+set -uo pipefail
+
+packages=(
+	qemu-system-x86            # qemu-system-x86_64, TCG
+	xen-hypervisor-4.17-amd64  # /boot/xen-4.17-amd64.gz
+	linux-image-amd64          # /boot/vmlinuz-* and /lib/modules/* (xenfs, xen-privcmd, msr, cpuid)
+	busybox-static             # the guest's userland
+	xen-utils-common           # /usr/bin/xen-detect, the reference for the drop-in
+	cpuid                      # /usr/bin/cpuid, the reference CPUID dumper
+	libxen-dev                 # privcmd ioctl headers (used by the unit tests' layout checks)
+	cpio                       # builds the initramfs
+	gzip                       # compresses it, and unpacks Xen's ELF
+	binutils                   # strip, to shrink the release binary in the initramfs
+)
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2> /dev/null)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#packages[@]} packages present"
+	exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: not root, cannot apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
+	apt-get update && apt-get install -y --no-install-recommends "${missing[@]}" || {
+		echo "install-deps: apt-get install failed for ${missing[*]}" >&2
+		exit 1
+	}
+fi
+exit 0
