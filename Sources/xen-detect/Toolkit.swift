@@ -13,6 +13,8 @@ struct Toolkit: ParsableCommand {
             // Registered subcommands; each file adds one line here.
             LeavesCommand.self,
             ReportCommand.self,
+            HypercallCommand.self,
+            HypercallPageCommand.self,
         ]
     )
 
