@@ -6,7 +6,7 @@
 # OUTDIR (default .xen-stage/testguest) receives plan-{32,64}.bin,
 # serial-{32,64}.log and results-{32,64}.txt. NAMEs select plan calls.
 # The plan comes from `xen-detect abi plan` (XEN_DETECT, default the debug
-# build) and from guest/plan.py when PLAN_WRITER=python.
+# build).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/.xen-stage/testguest}
@@ -15,11 +15,7 @@ mkdir -p "$out"
 make -s -C "$root/guest" OUT="$out/guest" || exit 2
 
 write_plan() { # abi file
-    if [ "${PLAN_WRITER:-xen-detect}" = python ]; then
-        python3 "$root/guest/plan.py" --abi "$1" "$2"
-    else
-        "${XEN_DETECT:-$root/.build/debug/xen-detect}" abi plan --abi "$1" --output "$2" "${@:3}"
-    fi
+    "${XEN_DETECT:-$root/.build/debug/xen-detect}" abi plan --abi "$1" --output "$2" "${@:3}"
 }
 
 xen=$(mktemp /tmp/xen-4.17.XXXXXX)
