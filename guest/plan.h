@@ -1,6 +1,6 @@
 /*
  * The hypercall plan, version 1: the binary format that `xen-detect abi plan`
- writes and the test guest executes.
+ * writes and the test guest executes.
  * docs/test-guest.md is the description; this header is the guest's copy.
  * All integers are little-endian; records are packed with natural alignment.
  *
