@@ -63,6 +63,13 @@ public struct GuestResults: Sendable, Equatable {
                 guard let n = parseNumber(v) else { throw .malformed("results line \(lineIndex + 1): bad \(key)=\(v)") }
                 return n
             }
+            // An index becomes an Int: a value past Int.max is malformed, not a trap.
+            func index(_ key: String) throws(PlanError) -> Int {
+                guard let n = Int(exactly: try number(key)) else {
+                    throw .malformed("results line \(lineIndex + 1): \(key)= out of range")
+                }
+                return n
+            }
             switch kind {
             case "guest":
                 guard let raw = UInt8(try need("abi")), let a = PlanABI(rawValue: raw) else {
@@ -84,7 +91,7 @@ public struct GuestResults: Sendable, Equatable {
                 guard let signed = Int64(try need("signed")) else {
                     throw .malformed("results line \(lineIndex + 1): bad signed=")
                 }
-                pending = (Int(try number("index")), UInt32(truncatingIfNeeded: try number("op")),
+                pending = (try index("index"), UInt32(truncatingIfNeeded: try number("op")),
                            String(try need("label")), registers, signed)
             case "buffer":
                 guard pending != nil, try number("call") == UInt64(pending!.index) else {
@@ -94,7 +101,7 @@ public struct GuestResults: Sendable, Equatable {
                 guard UInt64(bytes.count) == (try number("size")) else {
                     throw .malformed("results line \(lineIndex + 1): buffer size and hex disagree")
                 }
-                buffers[Int(try number("index"))] = bytes
+                buffers[try index("index")] = bytes
             default:
                 continue
             }
