@@ -12,7 +12,9 @@
 # Long runs keep their corpus in Fuzz/.build/corpus/<target> and resume from it; --ci starts each
 # time from scripts/fuzz/seeds.sh (committed seeds plus the real recordings under Tests/*/Fixtures).
 # A crash, leak, timeout or violated property stops that target; its input is saved in
-# Fuzz/.build/artifacts/<target>/ and the script exits 1 after all targets ran.
+# Fuzz/.build/artifacts/<target>/ and the script exits 1 after all targets ran. An input that runs
+# longer than FUZZ_TIMEOUT seconds (default 10) counts as a hang; on a machine shared with busy
+# neighbours give long runs more (FUZZ_TIMEOUT=120), or a stalled process reads as a hang.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -67,7 +69,7 @@ run_one() {
   [ -n "$runs" ] && opts+=("-runs=$runs")
   local start end status=0
   start=$(date +%s)
-  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout=10 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts" \
+  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts" \
     "$corpus" > "$log" 2>&1 || status=$?
   end=$(date +%s)
   echo "$status $((end - start))" > "$LOGS/$t.status"
