@@ -13,6 +13,8 @@ packages=(
   hyperfine        # benchmarks
   gdb              # counts CPUID executions of the release binary (benchmarks)
   binutils gzip    # strip, and Xen's ELF unpacked for QEMU (the real-Xen stage installs the rest)
+  jq               # the fuzz build reads the package's module graph
+  util-linux       # setpriv: bad-input tests run as an unprivileged user
 )
 
 missing=()

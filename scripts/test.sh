@@ -7,6 +7,11 @@ bash scripts/setup.sh
 echo "== unit and CLI tests"
 swift build --build-tests
 swift test --skip-build
+echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
+bash scripts/fuzz/sanitizers.sh asan
+bash scripts/fuzz/sanitizers.sh ubsan
+echo "== fuzzing: every decoder, 30 s each, seeded with the real recordings"
+bash scripts/fuzz/run.sh --ci --jobs 2 --no-record
 if [ -x scripts/xen-stage/run.sh ]; then
   if [ "${XEN_STAGE:-}" = "skip" ]; then
     echo "== real-Xen stage SKIPPED (XEN_STAGE=skip)"

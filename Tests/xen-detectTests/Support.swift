@@ -28,8 +28,16 @@ enum Binary {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        // Drain stderr on another thread: a child that fills one pipe while we wait on the
+        // other would deadlock (sanitizer reports can be large).
+        nonisolated(unsafe) var e = Data()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            e = err.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         p.waitUntilExit()
         return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
                       status: p.terminationStatus)
