@@ -147,6 +147,8 @@ copy_with_libs() {
 cp /bin/busybox "$staging/bin/busybox"
 copy_with_libs /usr/bin/xen-detect /usr/bin/xen-detect
 copy_with_libs /usr/bin/cpuid /usr/bin/cpuid
+# A peer for the table of tested environments (docs/tested-environments.md; checks/80-peers.sh).
+[ -x /usr/bin/systemd-detect-virt ] && copy_with_libs /usr/bin/systemd-detect-virt /usr/bin/systemd-detect-virt
 copy_with_libs "$binary" /opt/xen-detect/bin/xen-detect
 strip "$staging/opt/xen-detect/bin/xen-detect" 2> /dev/null || true
 [ -e /dev/console ] && mknod "$staging/dev/console" c 5 1 2> /dev/null || true

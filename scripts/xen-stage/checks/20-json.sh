@@ -83,7 +83,7 @@ while read -r base signature max; do
 	fi
 done < plain.sigs
 # The fact the PV case hinges on, stated on its own.
-if [ "$XS_ENV" = pv-dom0 ]; then
+if [ "$XS_ENV" = pv-dom0 ] || [ "$XS_ENV" = pv-domu ]; then
 	grep -qx 'hypervisors\.[0-9]*\.signature=TCGTCGTCGTCG' json.flat &&
 		xs_pass hypervisors/pv-lists-qemu-tcg ||
 		xs_fail hypervisors/pv-lists-qemu-tcg "TCGTCGTCGTCG missing from hypervisors"
