@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "XenSystem", dependencies: ["CXenShim"]),
         .target(name: "XenSystemTesting", dependencies: ["XenSystem"]),  // recording fake, for tests only
         .target(name: "CPUIDProbe", dependencies: ["XenSystem"]),
-        .target(name: "XenInterface"),
+        .target(name: "XenInterface", dependencies: ["XenSystem"]),
         .target(name: "ABI32", dependencies: ["XenInterface"]),
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),
@@ -41,14 +41,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark (not a test): swift run -c release abi-bench
+        .executableTarget(name: "abi-bench", dependencies: ["XenCompat", "XenInterface"], path: "Benchmarks/abi-bench"),
         .testTarget(name: "XenSystemTests", dependencies: ["XenSystem", "XenSystemTesting"]),
         .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
-        .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface"]),
-        .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface"]),
+        // gcc/objdump probes of Xen's real headers, shared by the ABI tests (Foundation; tests only).
+        .target(name: "ABITestSupport", dependencies: ["XenInterface"], path: "Tests/ABITestSupport"),
+        .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface", "ABITestSupport"]),
+        .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
-        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"]),
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
     ]
 )

@@ -13,6 +13,9 @@ struct Toolkit: ParsableCommand {
             // Registered subcommands; each file adds one line here.
             LeavesCommand.self,
             ReportCommand.self,
+            HypercallCommand.self,
+            HypercallPageCommand.self,
+            ABICommand.self,
         ]
     )
 
@@ -36,7 +39,11 @@ struct Toolkit: ParsableCommand {
         } catch {
             if error is any ClassifiedError { fail(error) }
             let message = fullMessage(for: error)
-            if exitCode(for: error) == .success || message.isEmpty { Glibc.exit(0) }
+            if exitCode(for: error) == .success {
+                // Help requested below the root (`leaves --help`): ArgumentParser's text on stdout.
+                if !message.isEmpty { print(message) }
+                Glibc.exit(ExitStatus.success.rawValue)
+            }
             // ArgumentParser's errors span several lines (usage after the error); keep the first.
             let first = message.split(separator: "\n").first.map(String.init) ?? message
             printError(first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)

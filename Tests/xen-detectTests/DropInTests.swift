@@ -123,3 +123,13 @@ import Testing
         #expect(native == dev)
     }
 }
+
+@Suite struct SubcommandHelpTests {
+    @Test(arguments: [["leaves", "--help"], ["report", "-h"], ["abi", "translate", "--help"], ["hypercall", "--help"]])
+    func helpGoesToStdout(arguments: [String]) throws {
+        let r = try Binary.run(arguments)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE:") || r.stdout.contains("Usage:"))
+        #expect(r.stderr.isEmpty)
+    }
+}

@@ -1,1 +1,0 @@
-// ABI32: see Package.swift for this module's job.

@@ -1,1 +1,0 @@
-// ABI64: see Package.swift for this module's job.

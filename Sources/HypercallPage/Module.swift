@@ -1,1 +1,0 @@
-// HypercallPage: see Package.swift for this module's job.

@@ -1,0 +1,110 @@
+import XenSystem
+
+/// Whether a hypercall only reads, or changes hypervisor state.
+public enum HypercallEffect: Sendable, Equatable {
+    case readOnly
+    case changesState
+
+    /// The read-only set this toolkit knows: every xen_version sub-op, memory_op's
+    /// maximum_ram_page / current_reservation / maximum_reservation / maximum_gpfn, and
+    /// sched_op yield (gives up the time slice, nothing else). Anything else may change state.
+    public static func of(_ op: HypercallNumber, subop: UInt64) -> HypercallEffect {
+        switch op {
+        case .xen_version:
+            return XenVersionOp(rawValue: UInt32(truncatingIfNeeded: subop)) != nil
+                && subop <= UInt64(UInt32.max) ? .readOnly : .changesState
+        case .memory_op:
+            return MemoryOp(rawValue: UInt32(truncatingIfNeeded: subop)) != nil
+                && subop <= UInt64(UInt32.max) ? .readOnly : .changesState
+        case .sched_op:
+            return subop == UInt64(SchedOp.yield.rawValue) ? .readOnly : .changesState
+        default:
+            return .changesState
+        }
+    }
+}
+
+/// A hypercall's outcome: the value it returned (>= 0) or the Xen errno.
+public struct HypercallResult: Sendable, Equatable {
+    public let rc: Int64
+    public var errno: XenErrno? { XenErrno(result: rc) }
+    public init(rc: Int64) { self.rc = rc }
+}
+
+/// Issues hypercalls through Linux's /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL), with argument
+/// buffers mmap'ed from /dev/xen/hypercall as Xen's libxencall does (tools/libs/call/linux.c),
+/// or locked anonymous memory when that device is absent. Refuses anything that is not in the
+/// read-only set unless `allowStateChanges`.
+public final class PrivcmdHypercaller {
+    public static let privcmdPath = "/dev/xen/privcmd"
+    public static let bufferDevicePath = "/dev/xen/hypercall"
+
+    let system: any HypervisorCalls
+    let privcmd: FileDescriptor
+    let bufferDevice: FileDescriptor?
+    public let allowStateChanges: Bool
+
+    /// Opens privcmd (and the buffer device when present); a missing privcmd, or no root,
+    /// is one clear error.
+    public init(system: any HypervisorCalls, allowStateChanges: Bool = false) throws(HypercallPageError) {
+        self.system = system
+        self.allowStateChanges = allowStateChanges
+        do { privcmd = try system.open(Self.privcmdPath, .readWrite) } catch {
+            switch error.kind {
+            case .missing:
+                throw HypercallPageError(.missing, "no \(Self.privcmdPath): not a Xen guest, or xenfs/xen-privcmd is not loaded")
+            case .permission:
+                throw HypercallPageError(.permission, "\(Self.privcmdPath): \(error.errno) (hypercalls need root)")
+            default:
+                throw HypercallPageError(error.kind, error.description)
+            }
+        }
+        bufferDevice = try? system.open(Self.bufferDevicePath, .readWrite)
+    }
+
+    deinit {
+        if let bufferDevice { system.close(bufferDevice) }
+        system.close(privcmd)
+    }
+
+    /// True when argument buffers come from /dev/xen/hypercall.
+    public var usesBufferDevice: Bool { bufferDevice != nil }
+
+    /// Issues hypercall `op` with `arguments` (the first is the sub-op for the multiplexed calls).
+    public func call(_ op: HypercallNumber, _ arguments: [UInt64]) throws(HypercallPageError) -> HypercallResult {
+        guard arguments.count <= Privcmd.hypercallArgumentCount else {
+            throw HypercallPageError(.usage, "\(op) takes at most \(Privcmd.hypercallArgumentCount) arguments")
+        }
+        if HypercallEffect.of(op, subop: arguments.first ?? 0) == .changesState && !allowStateChanges {
+            throw HypercallPageError(.refused, "\(op) sub-op \(arguments.first ?? 0) may change hypervisor state: refused")
+        }
+        return HypercallResult(rc: system.privcmdHypercall(privcmd, op: UInt64(op.rawValue), arguments: arguments))
+    }
+
+    /// Runs `body` with a zeroed one-page argument buffer holding `input` at its start, and
+    /// returns the buffer's `outputCount` first bytes afterwards with the body's result.
+    public func withBuffer(input: [UInt8], outputCount: Int,
+                           _ body: (UInt64) throws(HypercallPageError) -> HypercallResult)
+        throws(HypercallPageError) -> (HypercallResult, [UInt8]) {
+        guard input.count <= XEN_PAGE_SIZE, outputCount <= XEN_PAGE_SIZE else {
+            throw HypercallPageError(.usage, "argument buffer larger than a page")
+        }
+        let region: MappedRegion
+        do {
+            if let bufferDevice {
+                region = try system.mapDevice(bufferDevice, path: Self.bufferDevicePath, length: XEN_PAGE_SIZE)
+            } else {
+                region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE)
+            }
+        } catch { throw HypercallPageError(error.kind, error.description) }
+        defer { system.unmap(region) }
+        guard system.store(region, offset: 0, [UInt8](repeating: 0, count: XEN_PAGE_SIZE)),
+              system.store(region, offset: 0, input)
+        else { throw HypercallPageError(.system, "argument buffer not writable") }
+        let result = try body(region.address)
+        guard let output = system.load(region, offset: 0, count: outputCount) else {
+            throw HypercallPageError(.system, "argument buffer not readable")
+        }
+        return (result, output)
+    }
+}

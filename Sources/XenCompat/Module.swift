@@ -1,1 +1,0 @@
-// XenCompat: see Package.swift for this module's job.

@@ -1,0 +1,52 @@
+import XenSystem
+
+/// Why bytes or values could not be encoded, decoded or translated. Every case is bad input
+/// (the CLI exits with the bad-input status), except an unknown name, which is a usage error.
+public enum ABIError: ClassifiedError, Equatable {
+    /// The buffer is shorter than the structure (or than offset + size).
+    case shortBuffer(structure: String, needed: Int, got: Int)
+    /// The buffer has bytes beyond the structure where exactly one was expected.
+    case wrongLength(structure: String, expected: Int, got: Int)
+    /// A value does not fit the field's width in this ABI.
+    case valueOutOfRange(structure: String, field: String, value: UInt64, bytes: Int)
+    /// A value names a field the structure does not have.
+    case unknownField(structure: String, field: String)
+    /// An array value has more elements than the field.
+    case tooManyElements(structure: String, field: String, count: Int, capacity: Int)
+    /// No structure or hypercall by that name is covered.
+    case unknownName(String)
+    /// A compat translation met a native value the 32-bit field cannot hold; Xen fails such a
+    /// translation with `errno` (e.g. -ERANGE in common/compat/memory.c) instead of truncating.
+    case unrepresentable(structure: String, field: String, value: UInt64, errno: XenErrno)
+    /// A hypercall argument is malformed (too many, too wide for the ABI, ...).
+    case badArgument(String)
+
+    public var kind: FailureKind {
+        switch self {
+        case .unknownName: return .usage
+        default: return .badInput
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .shortBuffer(structure, needed, got):
+            return "\(structure): short buffer: needs \(needed) bytes, got \(got)"
+        case let .wrongLength(structure, expected, got):
+            return "\(structure): expected \(expected) bytes, got \(got)"
+        case let .valueOutOfRange(structure, field, value, bytes):
+            return "\(structure).\(field): value 0x\(String(value, radix: 16)) does not fit \(bytes) bytes"
+        case let .unknownField(structure, field):
+            return "\(structure) has no field \(field)"
+        case let .tooManyElements(structure, field, count, capacity):
+            return "\(structure).\(field): \(count) elements given, the field holds \(capacity)"
+        case let .unknownName(name):
+            return "unknown name: \(name)"
+        case let .unrepresentable(structure, field, value, errno):
+            return "\(structure).\(field): native value 0x\(String(value, radix: 16)) does not fit the "
+                + "32-bit field (-\(errno.name))"
+        case let .badArgument(text):
+            return text
+        }
+    }
+}

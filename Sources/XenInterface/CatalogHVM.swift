@@ -1,0 +1,69 @@
+// Structures of public/hvm/hvm_op.h. hvm/params.h defines numbers only (see
+// Constants.generated.swift); features.h likewise.
+
+extension StructDescription {
+    public static let xen_hvm_param = StructDescription("xen_hvm_param", "hvm/hvm_op.h", [
+        .domid("domid"), .u16("pad"), .u32("index"), .u64("value"),
+    ])
+    public static let xen_hvm_pagetable_dying = StructDescription("xen_hvm_pagetable_dying", "hvm/hvm_op.h", [
+        .domid("domid"), .array("pad", .scalar(.uint16), 3), .u64("gpa"),
+    ])
+    public static let xen_hvm_get_time = StructDescription("xen_hvm_get_time", "hvm/hvm_op.h", [.u64("now")])
+    /// HVMOP_TRACE_BUF_SIZE = 7 * sizeof(uint32_t) bytes of extra data (public/hvm/hvm_op.h).
+    public static let xen_hvm_xentrace = StructDescription("xen_hvm_xentrace", "hvm/hvm_op.h", [
+        .u16("event"), .u16("extra_bytes"), .array("extra", .scalar(.uint8), 28),
+    ])
+    public static let xen_hvm_get_mem_type = StructDescription("xen_hvm_get_mem_type", "hvm/hvm_op.h", [
+        .domid("domid"), .u16("mem_type"), .array("pad", .scalar(.uint16), 2), .u64("pfn"),
+    ])
+    public static let xen_hvm_evtchn_upcall_vector = StructDescription(
+        "xen_hvm_evtchn_upcall_vector", "hvm/hvm_op.h", [.u32("vcpu"), .u8("vector")])
+    public static let xen_hvm_altp2m_domain_state = StructDescription(
+        "xen_hvm_altp2m_domain_state", "hvm/hvm_op.h", [.u8("state")])
+    public static let xen_hvm_altp2m_vcpu_enable_notify = StructDescription(
+        "xen_hvm_altp2m_vcpu_enable_notify", "hvm/hvm_op.h", [.u32("vcpu_id"), .u32("pad"), .u64("gfn")])
+    public static let xen_hvm_altp2m_vcpu_disable_notify = StructDescription(
+        "xen_hvm_altp2m_vcpu_disable_notify", "hvm/hvm_op.h", [.u32("vcpu_id")])
+    public static let xen_hvm_altp2m_view = StructDescription("xen_hvm_altp2m_view", "hvm/hvm_op.h", [
+        .u16("view"), .u16("hvmmem_default_access"),
+    ])
+    public static let xen_hvm_altp2m_mem_access = StructDescription("xen_hvm_altp2m_mem_access", "hvm/hvm_op.h", [
+        .u16("view"), .u16("access"), .u32("pad"), .u64("gfn"),
+    ])
+    public static let xen_hvm_altp2m_set_mem_access_multi = StructDescription(
+        "xen_hvm_altp2m_set_mem_access_multi", "hvm/hvm_op.h", [
+            .u16("view"), .u16("pad"), .u32("nr"), .u64("opaque"), .handle("pfn_list"), .handle("access_list"),
+        ])
+    public static let xen_hvm_altp2m_change_gfn = StructDescription("xen_hvm_altp2m_change_gfn", "hvm/hvm_op.h", [
+        .u16("view"), .u16("pad1"), .u32("pad2"), .u64("old_gfn"), .u64("new_gfn"),
+    ])
+    public static let xen_hvm_altp2m_suppress_ve = StructDescription(
+        "xen_hvm_altp2m_suppress_ve", "hvm/hvm_op.h", [
+            .u16("view"), .u8("suppress_ve"), .u8("pad1"), .u32("pad2"), .u64("gfn"),
+        ])
+    public static let xen_hvm_altp2m_suppress_ve_multi = StructDescription(
+        "xen_hvm_altp2m_suppress_ve_multi", "hvm/hvm_op.h", [
+            .u16("view"), .u8("suppress_ve"), .u8("pad1"), .i32("first_error"), .u64("first_gfn"),
+            .u64("last_gfn"), .u64("first_error_gfn"),
+        ])
+    public static let xen_hvm_altp2m_get_vcpu_p2m_idx = StructDescription(
+        "xen_hvm_altp2m_get_vcpu_p2m_idx", "hvm/hvm_op.h", [.u32("vcpu_id"), .u16("altp2m_idx")])
+    public static let xen_hvm_altp2m_set_visibility = StructDescription(
+        "xen_hvm_altp2m_set_visibility", "hvm/hvm_op.h", [.u16("altp2m_idx"), .u8("visible"), .u8("pad")])
+    public static let xen_hvm_altp2m_op = StructDescription("xen_hvm_altp2m_op", "hvm/hvm_op.h", [
+        .u32("version"), .u32("cmd"), .domid("domain"), .u16("pad1"), .u32("pad2"),
+        .union("u", [
+            .record("domain_state", .xen_hvm_altp2m_domain_state),
+            .record("enable_notify", .xen_hvm_altp2m_vcpu_enable_notify),
+            .record("view", .xen_hvm_altp2m_view), .record("mem_access", .xen_hvm_altp2m_mem_access),
+            .record("change_gfn", .xen_hvm_altp2m_change_gfn),
+            .record("set_mem_access_multi", .xen_hvm_altp2m_set_mem_access_multi),
+            .record("suppress_ve", .xen_hvm_altp2m_suppress_ve),
+            .record("suppress_ve_multi", .xen_hvm_altp2m_suppress_ve_multi),
+            .record("disable_notify", .xen_hvm_altp2m_vcpu_disable_notify),
+            .record("get_vcpu_p2m_idx", .xen_hvm_altp2m_get_vcpu_p2m_idx),
+            .record("set_visibility", .xen_hvm_altp2m_set_visibility),
+            .array("pad", .scalar(.uint8), 64),
+        ]),
+    ])
+}

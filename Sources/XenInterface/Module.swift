@@ -1,1 +1,0 @@
-// XenInterface: see Package.swift for this module's job.

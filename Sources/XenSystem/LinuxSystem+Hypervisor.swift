@@ -1,0 +1,105 @@
+// The real mapping, ioctl and stub-call system calls for the hypercall work.
+// Unsafe Swift lives here and in LinuxSystem.swift only.
+import CXenShim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// IOCTL_PRIVCMD_HYPERCALL, Linux include/uapi/xen/privcmd.h (libxen-dev:
+/// /usr/include/xen/sys/privcmd.h): _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t)),
+/// where privcmd_hypercall_t is { __u64 op; __u64 arg[5]; } (48 bytes).
+public enum Privcmd {
+    static let ioctlNone: UInt = 0            // _IOC_NONE
+    static let ioctlType: UInt = 0x50         // 'P'
+    static let hypercallNumber: UInt = 0      // nr 0
+    /// sizeof(privcmd_hypercall_t): op plus five arguments, each __u64.
+    public static let hypercallArgumentCount = 5
+    static let hypercallStructSize: UInt = UInt(MemoryLayout<UInt64>.size * (1 + hypercallArgumentCount))
+    /// _IOC(dir, type, nr, size) = dir << 30 | size << 16 | type << 8 | nr (asm-generic/ioctl.h).
+    public static let IOCTL_PRIVCMD_HYPERCALL: UInt =
+        ioctlNone << 30 | hypercallStructSize << 16 | ioctlType << 8 | hypercallNumber
+}
+
+extension LinuxSystem: HypervisorCalls {
+    public var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+
+    public func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
+        let what = "\(length) locked bytes"
+        guard length > 0 else { throw SystemError("mmap", what, .invalidArgument) }
+        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0),
+              p != MAP_FAILED
+        else { throw SystemError("mmap", what, .current) }
+        // MAP_LOCKED does not report a failure to lock; mlock does.
+        if mlock(p, length) != 0 {
+            let e = Errno.current
+            _ = munmap(p, length)
+            throw SystemError("mlock", what, e)
+        }
+        if madvise(p, length, MADV_DONTFORK) != 0 {
+            let e = Errno.current
+            _ = munmap(p, length)
+            throw SystemError("madvise", what, e)
+        }
+        // Write every byte so each page is a private, present frame (not the shared zero page).
+        memset(p, 0, length)
+        return MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length)
+    }
+
+    public func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
+        guard length > 0 else { throw SystemError("mmap", path, .invalidArgument) }
+        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0),
+              p != MAP_FAILED
+        else { throw SystemError("mmap", path, .current) }
+        return MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length)
+    }
+
+    public func unmap(_ region: MappedRegion) {
+        guard let p = UnsafeMutableRawPointer(bitPattern: UInt(region.address)) else { return }
+        _ = munmap(p, region.length)
+    }
+
+    public func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) {
+        guard let p = UnsafeMutableRawPointer(bitPattern: UInt(region.address)) else {
+            throw SystemError("mprotect", "null mapping", .invalidArgument)
+        }
+        let prot = protection == .readWrite ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC
+        if mprotect(p, region.length, prot) != 0 {
+            throw SystemError("mprotect", "0x\(String(region.address, radix: 16))", .current)
+        }
+    }
+
+    public func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
+        guard offset >= 0, count >= 0, offset <= region.length, count <= region.length - offset,
+              let base = UnsafeRawPointer(bitPattern: UInt(region.address))
+        else { return nil }
+        return Array(UnsafeRawBufferPointer(start: base + offset, count: count))
+    }
+
+    public func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
+        guard offset >= 0, offset <= region.length, bytes.count <= region.length - offset,
+              let base = UnsafeMutableRawPointer(bitPattern: UInt(region.address))
+        else { return false }
+        bytes.withUnsafeBytes { raw in
+            if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
+        }
+        return true
+    }
+
+    public func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64 {
+        var call = [UInt64](repeating: 0, count: 1 + Privcmd.hypercallArgumentCount)
+        call[0] = op
+        for (i, a) in arguments.prefix(Privcmd.hypercallArgumentCount).enumerated() { call[1 + i] = a }
+        let r = call.withUnsafeMutableBytes { xd_ioctl(fd.rawValue, Privcmd.IOCTL_PRIVCMD_HYPERCALL, $0.baseAddress) }
+        return r == -1 ? -Int64(errno) : Int64(r)
+    }
+
+    public func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
+        guard offset >= 0, offset < region.length,
+              let base = UnsafeRawPointer(bitPattern: UInt(region.address))
+        else { return nil }
+        var a = [UInt](repeating: 0, count: 5)
+        for (i, v) in arguments.prefix(5).enumerated() { a[i] = UInt(v) }
+        return Int64(xd_call_stub(base + offset, a[0], a[1], a[2], a[3], a[4]))
+    }
+}

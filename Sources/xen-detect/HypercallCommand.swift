@@ -1,0 +1,61 @@
+import ArgumentParser
+import HypercallPage
+import XenSystem
+
+/// `xen-detect hypercall ...`: read-only hypercalls through /dev/xen/privcmd.
+struct HypercallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hypercall",
+        abstract: "Issue read-only Xen hypercalls through /dev/xen/privcmd (root, in a Xen guest).",
+        subcommands: [XenVersionSubcommand.self, HypercallSelftest.self]
+    )
+}
+
+/// `xen-detect hypercall xen_version SUBOP [--json]`.
+struct XenVersionSubcommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xen_version",
+        abstract: "One XENVER_ sub-op of public/version.h.",
+        discussion: "SUBOP: " + XenVersionOp.allCases.map(\.name).joined(separator: ", ")
+    )
+
+    @Argument(help: "The sub-op without XENVER_ (e.g. version, capabilities, build_id).")
+    var subop: String
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        guard let op = XenVersionOp(name: subop) else {
+            throw HypercallPageError(.usage, "unknown xen_version sub-op '\(subop)' (one of: \(XenVersionOp.allCases.map(\.name).joined(separator: ", ")))")
+        }
+        let caller = try PrivcmdHypercaller(system: LinuxSystem())
+        let row = HypercallOutcome(try caller.xenVersion(op))
+        print(json ? row.json.rendered : row.line)
+        if row.failed { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
+    }
+}
+
+/// `xen-detect hypercall selftest [--json]`: the whole read-only set.
+struct HypercallSelftest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selftest",
+        abstract: "Every xen_version sub-op, memory_op maximum_ram_page and current_reservation, sched_op yield."
+    )
+
+    @Flag(name: .long, help: "Print a JSON list of result objects.")
+    var json = false
+
+    func run() throws {
+        let caller = try PrivcmdHypercaller(system: LinuxSystem())
+        var rows: [HypercallOutcome] = []
+        for op in XenVersionOp.allCases { rows.append(HypercallOutcome(try caller.xenVersion(op))) }
+        for query in ReadOnlyQuery.allCases { rows.append(HypercallOutcome(query, try caller.readOnly(query))) }
+        if json {
+            print(JSONValue.array(rows.map(\.json)).rendered)
+        } else {
+            for row in rows { print(row.line) }
+        }
+        if rows.contains(where: \.failed) { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
+    }
+}

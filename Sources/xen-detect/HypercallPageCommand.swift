@@ -1,0 +1,169 @@
+import ArgumentParser
+import HypercallPage
+import XenSystem
+
+/// `xen-detect hypercall-page show|install|verify`.
+struct HypercallPageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hypercall-page",
+        abstract: "Show, install (through the MSR CPUID names) and verify Xen's hypercall page.",
+        subcommands: [HypercallPageShow.self, HypercallPageInstall.self, HypercallPageVerify.self]
+    )
+}
+
+extension HypercallStubFlavor: ExpressibleByArgument {}
+
+/// `show`: what detection says about the page, and the entries Xen writes for a flavor.
+struct HypercallPageShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "The hypercall MSR and the page Xen writes (for this guest, or for --flavor)."
+    )
+
+    @Option(name: .long, help: "Show this flavor's page (vmx, svm, pv64, pv32) instead of this guest's.")
+    var flavor: HypercallStubFlavor?
+
+    @Option(name: .long, help: "The CPU whose MSR device an install would use.")
+    var cpu: Int = 0
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        var members: [(String, JSONValue)] = []
+        var lines: [String] = []
+        var shown = flavor
+        if flavor == nil {
+            let target = try HypercallTarget.detect(system: LinuxSystem())
+            guard target.xenDetected else {
+                throw HypercallPageError(.unavailable, "Xen not detected: no hypercall page (use --flavor to show one)")
+            }
+            shown = target.expectedFlavor
+            members += [
+                ("xenDetected", .bool(true)),
+                ("context", target.context.map { .string($0.rawValue) } ?? .null),
+                ("leafBase", .uint(UInt64(target.leafBase))),
+                ("msr", .uint(UInt64(target.hypercallMSR))),
+                ("msrDevice", .string("/dev/cpu/\(cpu)/msr")),
+            ]
+            lines += [
+                "Xen leaves at 0x\(String(target.leafBase, radix: 16)), context \(target.context?.rawValue ?? "unknown")",
+                "hypercall MSR 0x\(String(target.hypercallMSR, radix: 16)) (leaf 0x\(String(target.leafBase + 2, radix: 16)) EBX), written through /dev/cpu/\(cpu)/msr",
+            ]
+        }
+        members.append(("flavor", shown.map { .string($0.rawValue) } ?? .null))
+        lines.append("page flavor: \(shown?.rawValue ?? "unknown")")
+        if let shown {
+            var entries: [JSONValue] = []
+            for i in 0..<HypercallStub.entryCount {
+                let code = HypercallStub.code(shown, index: i)
+                entries.append(.object([("index", .int(Int64(i))), ("code", .string(hexString(code)))]))
+                lines.append("entry \(pad(i)) \(code.map { hexString([$0]) }.joined(separator: " "))")
+            }
+            members.append(("entries", .array(entries)))
+            lines.append("rest of each 32-byte entry: int3 (cc)")
+        }
+        print(json ? JSONValue.object(members).rendered : lines.joined(separator: "\n"))
+    }
+}
+
+/// `install`: writes the hypercall MSR, reads the page back, verifies it, calls an entry.
+struct HypercallPageInstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install the hypercall page from user space (root, HVM or PVH; needs --yes-write-msr).",
+        discussion: """
+            Maps a locked page, finds its guest frame in /proc/self/pagemap, writes gfn << 12 to the MSR \
+            named by CPUID leaf base+2 EBX through /dev/cpu/N/msr (msr driver), reads the page back and \
+            verifies it, then calls its xen_version entry from user mode (Xen answers -EPERM from CPL 3). \
+            Refused, with nothing written, without Xen, in a PV guest, for another MSR or a page index \
+            other than 0, for an unknown CPU, and without --yes-write-msr.
+            """
+    )
+
+    @Flag(name: .customLong("yes-write-msr"), help: "Allow the MSR write (it changes hypervisor state).")
+    var yesWriteMSR = false
+
+    @Option(name: .long, help: "The CPU whose /dev/cpu/N/msr takes the write.")
+    var cpu: Int = 0
+
+    @Option(name: .long, help: "The MSR to write (hex or decimal); only the one CPUID names is accepted.")
+    var msr: String?
+
+    @Option(name: .customLong("page-index"), help: "The page index in the MSR value; only 0 is accepted.")
+    var pageIndex: UInt64 = 0
+
+    @Flag(name: .customLong("no-call"), help: "Do not call an entry of the installed page.")
+    var noCall = false
+
+    @Flag(name: .customLong("show-page"), help: "Print the page read back: \"page\" (hex) in JSON, else one hex line per entry.")
+    var showPage = false
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        var requestedMSR: UInt32? = nil
+        if let msr {
+            let digits = msr.hasPrefix("0x") || msr.hasPrefix("0X") ? String(msr.dropFirst(2)) : msr
+            guard let value = UInt32(digits, radix: msr.count == digits.count ? 10 : 16) else {
+                throw HypercallPageError(.usage, "bad MSR number '\(msr)'")
+            }
+            requestedMSR = value
+        }
+        let system = LinuxSystem()
+        let installer = HypercallPageInstaller(system: system)
+        let target = try HypercallTarget.detect(system: system)
+        let request = InstallRequest(cpu: cpu, msr: requestedMSR, pageIndex: pageIndex, writeEnabled: yesWriteMSR)
+        let page = try installer.install(target, request)
+        defer { installer.release(page) }
+        var call: UserModeCall? = nil
+        if !noCall && page.verified {
+            call = try installer.callFromUserMode(page, hypercall: .xen_version,
+                                                  arguments: [UInt64(XenVersionOp.version.rawValue), 0])
+        }
+        print(json ? page.json(call: call, includePage: showPage).rendered
+                   : page.lines(call: call, includePage: showPage).joined(separator: "\n"))
+        if !page.verified { throw ExitCode(ExitStatus.mismatch.rawValue) }
+    }
+}
+
+/// `verify`: decodes a page saved in a file.
+struct HypercallPageVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Decode and verify a hypercall page from a file (4096 bytes, raw or as hex text); install verifies the page it installs."
+    )
+
+    @Option(name: .long, help: "The file holding the page.")
+    var file: String
+
+    @Option(name: .long, help: "The flavor the page must have (vmx, svm, pv64, pv32).")
+    var flavor: HypercallStubFlavor?
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        guard let content = LinuxSystem().readSmallFile(file) else {
+            throw HypercallPageError(.missing, "cannot read \(file)")
+        }
+        guard let bytes = HypercallPageDecoder.pageBytes(fromFile: content) else {
+            throw HypercallPageError(.badInput, "\(file): odd number of hex digits")
+        }
+        let report = HypercallPageDecoder.decode(bytes)
+        let verified = report.isWellFormed && (flavor == nil || report.flavor == flavor)
+        if json {
+            print(report.json(verified: verified).rendered)
+        } else {
+            print(([file + ": " + report.summary(verified: verified, expected: flavor)]
+                   + report.anomalyLines(limit: 16)).joined(separator: "\n"))
+        }
+        if !verified { throw ExitCode(ExitStatus.mismatch.rawValue) }
+    }
+}
+
+private func pad(_ i: Int) -> String {
+    let s = String(i)
+    return String(repeating: " ", count: max(0, 3 - s.count)) + s
+}

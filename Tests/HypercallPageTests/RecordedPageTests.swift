@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import HypercallPage
+
+/// The page Xen 4.17.7 wrote in the stage's PVH dom0 (QEMU TCG, qemu64,+svm), as
+/// `hypercall-page install --show-page` read it back: one hex line per 32-byte entry.
+/// Recorded by scripts/xen-stage/checks/41-hypercall-page.sh (out/pvh-dom0/hypercall-page.hex).
+private func recordedPage(_ name: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent(name)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    var bytes: [UInt8] = []
+    for line in text.split(separator: "\n") {
+        var i = line.startIndex
+        while i < line.endIndex {
+            let j = line.index(i, offsetBy: 2)
+            guard let b = UInt8(line[i..<j], radix: 16) else { throw CocoaError(.fileReadCorruptFile) }
+            bytes.append(b)
+            i = j
+        }
+    }
+    return bytes
+}
+
+struct RecordedPageTests {
+    @Test func pvhDom0PageIsTheSVMPage() throws {
+        let page = try recordedPage("xen-4.17-pvh-dom0.hypercall-page.hex")
+        #expect(page.count == 4096)
+        let report = HypercallPageDecoder.decode(page)
+        #expect(report.flavor == .svm)
+        #expect(report.anomalies.isEmpty)
+        #expect(report.entries[17] == .call(.svm, number: 17))
+        #expect(report.entries[23] == .iret(.hvm))
+        #expect(page == HypercallStub.expectedPage(.svm))
+    }
+
+    @Test func recordedPageWithOneEntryCorruptedIsCaught() throws {
+        var page = try recordedPage("xen-4.17-pvh-dom0.hypercall-page.hex")
+        page[17 * 32 + 7] = 0xc1  // vmmcall's last byte turned into vmcall's: a vmx entry on an svm page
+        let report = HypercallPageDecoder.decode(page)
+        #expect(report.flavor == nil)
+        #expect(report.anomalies == [.mixedFlavors([.svm, .vmx])])
+    }
+}
+
+struct PageFileTests {
+    @Test func rawBytesPassThrough() {
+        let page = HypercallStub.expectedPage(.pv32)
+        #expect(HypercallPageDecoder.pageBytes(fromFile: page) == page)
+    }
+
+    @Test func hexTextIsDecoded() {
+        let page = HypercallStub.expectedPage(.vmx)
+        var text = ""
+        for (i, b) in page.enumerated() {
+            text += (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: i % 2 == 0)
+            if i % 32 == 31 { text += "\r\n" }
+        }
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array(text.utf8)) == page)
+    }
+
+    @Test func oddHexIsRejectedAndEmptyStaysEmpty() {
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array("abc\n".utf8)) == nil)
+        #expect(HypercallPageDecoder.pageBytes(fromFile: []) == [])
+        // Not hex (a 'g'): taken as raw bytes.
+        #expect(HypercallPageDecoder.pageBytes(fromFile: Array("abcg".utf8)) == Array("abcg".utf8))
+    }
+}

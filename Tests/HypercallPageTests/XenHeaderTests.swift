@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import XenSystem
+@testable import HypercallPage
+
+/// Debian's libxen-dev headers present, and a C compiler to read them with.
+private let headersPresent = FileManager.default.fileExists(atPath: "/usr/include/xen/version.h")
+    && FileManager.default.fileExists(atPath: "/usr/include/xen/sys/privcmd.h")
+    && FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc")
+
+/// Every constant HypercallPage defines, against its header in libxen-dev (Xen 4.17), compiled
+/// with gcc -m64 at the latest interface version (as Xen's own tools build; without it xen.h
+/// maps __HYPERVISOR_sched_op to the pre-3.0.1 sched_op_compat): the C expression and the
+/// value this package uses.
+@Suite(.enabled(if: headersPresent, "needs libxen-dev and gcc"))
+struct XenHeaderTests {
+    static var pairs: [(String, Int64)] {
+        var p: [(String, Int64)] = []
+        for op in XenVersionOp.allCases { p.append(("XENVER_\(op.name)", Int64(op.rawValue))) }
+        p += [
+            ("__HYPERVISOR_memory_op", Int64(HypercallNumber.memory_op.rawValue)),
+            ("__HYPERVISOR_xen_version", Int64(HypercallNumber.xen_version.rawValue)),
+            ("__HYPERVISOR_iret", Int64(HypercallNumber.iret.rawValue)),
+            ("__HYPERVISOR_sched_op", Int64(HypercallNumber.sched_op.rawValue)),
+            ("XENMEM_maximum_ram_page", Int64(MemoryOp.maximum_ram_page.rawValue)),
+            ("XENMEM_current_reservation", Int64(MemoryOp.current_reservation.rawValue)),
+            ("XENMEM_maximum_reservation", Int64(MemoryOp.maximum_reservation.rawValue)),
+            ("XENMEM_maximum_gpfn", Int64(MemoryOp.maximum_gpfn.rawValue)),
+            ("SCHEDOP_yield", Int64(SchedOp.yield.rawValue)),
+            ("DOMID_SELF", Int64(DOMID_SELF)),
+            ("sizeof(struct xen_memory_domain)", 2),
+            ("XENFEAT_NR_SUBMAPS", Int64(XENFEAT_NR_SUBMAPS)),
+            ("XEN_EXTRAVERSION_LEN", Int64(XenVersionLayout.XEN_EXTRAVERSION_LEN)),
+            ("XEN_CAPABILITIES_INFO_LEN", Int64(XenVersionLayout.XEN_CAPABILITIES_INFO_LEN)),
+            ("XEN_CHANGESET_INFO_LEN", Int64(XenVersionLayout.XEN_CHANGESET_INFO_LEN)),
+            ("sizeof(xen_commandline_t)", Int64(XenVersionLayout.commandlineSize)),
+            ("sizeof(xen_domain_handle_t)", Int64(XenVersionLayout.domainHandleSize)),
+            ("sizeof(xen_platform_parameters_t)", Int64(XenVersionLayout.platformParametersSize)),
+            ("sizeof(xen_feature_info_t)", Int64(XenVersionLayout.featureInfoSize)),
+            ("offsetof(xen_feature_info_t, submap)", 4),
+            ("offsetof(xen_build_id_t, buf)", Int64(XenVersionLayout.buildIDHeaderSize)),
+            ("sizeof(xen_compile_info_t)", Int64(XenVersionLayout.compileInfoFields.reduce(0, +))),
+            ("sizeof(((xen_compile_info_t *)0)->compiler)", Int64(XenVersionLayout.compileInfoFields[0])),
+            ("sizeof(((xen_compile_info_t *)0)->compile_by)", Int64(XenVersionLayout.compileInfoFields[1])),
+            ("sizeof(((xen_compile_info_t *)0)->compile_domain)", Int64(XenVersionLayout.compileInfoFields[2])),
+            ("sizeof(((xen_compile_info_t *)0)->compile_date)", Int64(XenVersionLayout.compileInfoFields[3])),
+            ("XEN_CPUID_FIRST_LEAF", Int64(XEN_CPUID_FIRST_LEAF)),
+            ("IOCTL_PRIVCMD_HYPERCALL", Int64(Privcmd.IOCTL_PRIVCMD_HYPERCALL)),
+            ("sizeof(privcmd_hypercall_t)", Int64(8 * (1 + Privcmd.hypercallArgumentCount))),
+        ]
+        // EINTR and ERESTART are listed only #ifdef __XEN__ ("never exposed to the guest").
+        for (value, name, _) in XenErrno.table where name != "EINTR" && name != "ERESTART" {
+            p.append(("XEN_\(name)", Int64(value)))
+        }
+        return p
+    }
+
+    @Test func constantsEqualTheHeaders() throws {
+        let pairs = Self.pairs
+        var source = """
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <stdint.h>
+            #include <sys/ioctl.h>
+            #include <xen/xen.h>
+            #include <xen/version.h>
+            #include <xen/features.h>
+            #include <xen/memory.h>
+            #include <xen/sched.h>
+            #include <xen/errno.h>
+            #include <xen/arch-x86/cpuid.h>
+            #include <xen/sys/privcmd.h>
+            int main(void) {
+
+            """
+        for (expression, _) in pairs { source += "    printf(\"%lld\\n\", (long long)(\(expression)));\n" }
+        source += "    return 0;\n}\n"
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xenhdr-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = dir.appendingPathComponent("h.c"), exe = dir.appendingPathComponent("h")
+        try source.write(to: c, atomically: true, encoding: .utf8)
+        #expect(try run("/usr/bin/gcc", ["-m64", "-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__", "-o", exe.path, c.path]).status == 0)
+        let out = try run(exe.path, [])
+        let values = out.stdout.split(separator: "\n").map { Int64($0) }
+        try #require(values.count == pairs.count)
+        for (i, (expression, ours)) in pairs.enumerated() {
+            #expect(values[i] == ours, "\(expression)")
+        }
+    }
+
+    private func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

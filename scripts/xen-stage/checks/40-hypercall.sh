@@ -1,0 +1,136 @@
+# Hypercalls through /dev/xen/privcmd (docs/hypercalls.md), checked against what the kernel
+# publishes under /sys/hypervisor (drivers/xen/sys-hypervisor.c) in this very guest:
+#   version        <- version/{major,minor}        extraversion <- version/extra
+#   compile_info   <- compilation/{compiler,compiled_by,compile_date} (compile_domain is not published)
+#   capabilities, changeset <- properties/{capabilities,changeset}
+#   get_features, pagesize, platform_parameters <- properties/{features,pagesize,virtual_start} (hex, no 0x)
+#   build_id       <- properties/buildid (raw bytes; compared as lowercase hex)
+# Off Xen, and without root, every command fails with one line on stderr and its own status.
+sys=/sys/hypervisor
+hc() { "$XS_OURS" hypercall "$@"; }
+# as_nobody CMD: runs CMD (a shell command line) as uid 65534 through busybox su; the
+# initramfs has no /etc/passwd, so the user is added here.
+as_nobody() {
+	mkdir -p /etc
+	grep -q '^nobody:' /etc/passwd 2> /dev/null || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+	grep -q '^nogroup:' /etc/group 2> /dev/null || echo 'nogroup:x:65534:' >> /etc/group
+	su nobody -s /bin/sh -c "$1"
+}
+
+# strip: a sysfs value without its trailing newline.
+strip() { cat "$1" 2> /dev/null; }
+
+if ! xs_on_xen; then
+	for sub in "xen_version version" "xen_version build_id --json" "selftest" "selftest --json"; do
+		xs_run off hc $sub
+		xs_expect "off-xen.$sub.status" 66 "$(cat off.rc)"
+		xs_expect "off-xen.$sub.stderr-lines" 1 "$(wc -l < off.err | tr -d ' ')"
+		grep -q "/dev/xen/privcmd" off.err && xs_pass "off-xen.$sub.message" ||
+			xs_fail "off-xen.$sub.message" "$(cat off.err)"
+		xs_expect "off-xen.$sub.stdout" "" "$(cat off.out)"
+	done
+	return 0
+fi
+
+# version: {"major","minor"}.
+sub() {  # sub SUBOP: runs it with --json into SUBOP.{out,err,rc,flat}; passes when rc is 0
+	xs_run "$1" hc xen_version "$1" --json
+	xs_json_flatten < "$1.out" > "$1.flat"
+	xs_expect "$1.status" 0 "$(cat "$1.rc")"
+	# XENVER_version, pagesize and build_id return a value; all others 0.
+	case "$1" in
+		version | pagesize | build_id) ;;
+		*) xs_expect "$1.rc" 0 "$(xs_json_get "$1.flat" rc)" ;;
+	esac
+	xs_expect "$1.subop" "$1" "$(xs_json_get "$1.flat" subop)"
+}
+value() { xs_json_get "$1.flat" "value${2:+.$2}"; }
+
+sub version
+rc=$(xs_json_get version.flat rc)
+xs_expect version.rc "$(( ($(strip $sys/version/major) << 16) | $(strip $sys/version/minor) ))" "$rc"
+xs_expect version.major "$(strip $sys/version/major)" "$(value version major)"
+xs_expect version.minor "$(strip $sys/version/minor)" "$(value version minor)"
+
+sub extraversion
+xs_expect extraversion.value "$(strip $sys/version/extra)" "$(value extraversion)"
+
+sub compile_info
+xs_expect compile_info.compiler "$(strip $sys/compilation/compiler)" "$(value compile_info compiler)"
+xs_expect compile_info.compileBy "$(strip $sys/compilation/compiled_by)" "$(value compile_info compileBy)"
+xs_expect compile_info.compileDate "$(strip $sys/compilation/compile_date)" "$(value compile_info compileDate)"
+
+sub capabilities
+xs_expect capabilities.value "$(strip $sys/properties/capabilities)" "$(value capabilities)"
+
+sub changeset
+xs_expect changeset.value "$(strip $sys/properties/changeset)" "$(value changeset)"
+
+sub get_features
+xs_expect get_features.submap0 "$((0x$(strip $sys/properties/features)))" "$(value get_features 0)"
+# The human line prints the submap in hex as sysfs does.
+"$XS_OURS" hypercall xen_version get_features > features.txt 2>&1
+grep -q "submap 0 0x$(strip $sys/properties/features)\$" features.txt && xs_pass get_features.hex ||
+	xs_fail get_features.hex "$(cat features.txt) vs $(strip $sys/properties/features)"
+
+sub pagesize
+xs_expect pagesize.value "$((0x$(strip $sys/properties/pagesize)))" "$(value pagesize)"
+xs_expect pagesize.rc "$((0x$(strip $sys/properties/pagesize)))" "$(xs_json_get pagesize.flat rc)"
+
+sub platform_parameters
+# virt_start does not fit shell arithmetic (above 2^63): compare the human line's hex.
+"$XS_OURS" hypercall xen_version platform_parameters > pp.txt 2>&1
+xs_expect platform_parameters.virtStart "xen_version platform_parameters: virt_start 0x$(strip $sys/properties/virtual_start)" "$(cat pp.txt)"
+
+sub build_id
+xs_expect build_id.value "$(od -An -v -tx1 $sys/properties/buildid | tr -d ' \n')" "$(value build_id)"
+# rc is the number of bytes Xen wrote.
+xs_expect build_id.rc "$(wc -c < $sys/properties/buildid | tr -d ' ')" "$(xs_json_get build_id.flat rc)"
+
+sub commandline
+# Xen's own command line (not Linux's): the stage boots Xen with console=com1, PVH adds dom0=pvh.
+case "$(value commandline)" in
+	*console=com1*) xs_pass commandline.console ;;
+	*) xs_fail commandline.console "no console=com1 in '$(value commandline)'" ;;
+esac
+case "$XS_ENV:$(value commandline)" in
+	pvh-dom0:*dom0=pvh* | pv-dom0:*) case "$XS_ENV:$(value commandline)" in
+		pv-dom0:*dom0=pvh*) xs_fail commandline.mode "dom0=pvh in PV" ;;
+		*) xs_pass commandline.mode ;; esac ;;
+	*) xs_fail commandline.mode "$XS_ENV without the expected dom0= in '$(value commandline)'" ;;
+esac
+
+sub guest_handle
+case "$(value guest_handle)" in
+	????????-????-????-????-????????????) xs_pass guest_handle.uuid ;;
+	*) xs_fail guest_handle.uuid "'$(value guest_handle)'" ;;
+esac
+
+# The whole read-only set: every object succeeds; the current reservation is dom0's pages.
+xs_run selftest hc selftest --json
+xs_expect selftest.status 0 "$(cat selftest.rc)"
+xs_json_flatten < selftest.out > selftest.flat
+xs_expect selftest.count 14 "$(grep -c '\.hypercall=' selftest.flat)"
+errs=$(grep '\.errno=' selftest.flat | tr '\n' ' ')
+xs_expect selftest.no-errors "" "$errs"
+n=0
+while [ $n -lt 14 ]; do
+	h=$(xs_json_get selftest.flat "$n.hypercall"); s=$(xs_json_get selftest.flat "$n.subop")
+	r=$(xs_json_get selftest.flat "$n.rc")
+	[ -n "$r" ] && [ "$r" -ge 0 ] && xs_pass "selftest.$h.$s" || xs_fail "selftest.$h.$s" "rc '$r'"
+	n=$((n + 1))
+done
+xs_run yield hc selftest
+cat yield.out
+grep -q "^sched_op yield: 0\$" yield.out && xs_pass selftest.table || xs_fail selftest.table "$(cat yield.out yield.err)"
+
+# Without root: one line and the permission status.
+as_nobody "id -u" > nobody.id 2>&1
+xs_expect nonroot.uid 65534 "$(cat nobody.id)"
+for cmd in "hypercall xen_version version" "hypercall selftest --json"; do
+	as_nobody "$XS_OURS $cmd" > nonroot.out 2> nonroot.err
+	xs_expect "nonroot.$cmd.status" 77 "$?"
+	xs_expect "nonroot.$cmd.stderr-lines" 1 "$(wc -l < nonroot.err | tr -d ' ')"
+	grep -q "hypercalls need root" nonroot.err && xs_pass "nonroot.$cmd.message" ||
+		xs_fail "nonroot.$cmd.message" "$(cat nonroot.err)"
+done
