@@ -248,7 +248,7 @@ for env in $env_list; do
 	rm -f "$work/console/$env.end" "$work/console/$env.pid"
 	# Each boot notes its own end, so one slow boot does not inflate the others' times.
 	(
-		timeout -k 10 "$boot_timeout" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
+		timeout -k 10 "$(domu_timeout_for "$env")" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
 		echo $! > "$work/console/$env.pid"
 		wait $!
 		echo "$? $(date +%s)" > "$work/console/$env.end"
@@ -277,7 +277,7 @@ for env in $env_list; do
 	end_line=$(grep -a "^@@XS-END $env " "$clean" | head -n 1)
 	if ! grep -aq "^@@XS-BEGIN $env " "$clean" || [ -z "$end_line" ]; then
 		reason="the guest did not finish"
-		[ "${qemu_status[$env]}" = 124 ] && reason="timed out after ${boot_timeout}s"
+		[ "${qemu_status[$env]}" = 124 ] && reason="timed out after $(domu_timeout_for "$env")s"
 		grep -aqE 'Kernel panic|Panic on CPU|\*\*\*\* Panic' "$clean" && reason="panicked"
 		domu_is_env "$env" && grep -aq "^@@XS-DOM0-FAIL $env " "$clean" &&
 			reason="dom0: $(grep -a "^@@XS-DOM0-FAIL $env " "$clean" | head -n 1 | cut -d' ' -f3-)"

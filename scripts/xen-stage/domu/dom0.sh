@@ -90,6 +90,12 @@ tail -n +1 -f "$guest_log" &
 tail_pid=$!
 status=finished
 while "$xen_bin/xl" list "$XS_DOMU" > /dev/null 2>&1; do
+	# Done when the domU's /init printed its end marker (it powers off next; no need to wait).
+	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
+		sleep 2
+		"$xen_bin/xl" destroy "$XS_DOMU" > /dev/null 2>&1
+		break
+	fi
 	if [ $(($(cut -d. -f1 /proc/uptime) - dom0_start)) -ge "$XS_DOMU_TIMEOUT" ]; then
 		status=timeout
 		break

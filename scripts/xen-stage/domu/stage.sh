@@ -9,6 +9,14 @@
 # guest_args, qemu, boot_timeout; and its die().
 
 domu_all_envs="pvh-domu pv-domu hvm-domu hvm-viridian-domu"
+# A domU boot runs Xen, dom0, the toolstack and the domU (for HVM also its device model) on one
+# TCG thread: it gets its own, longer timeout (XS_DOMU_BOOT_TIMEOUT).
+domu_boot_timeout=${XS_DOMU_BOOT_TIMEOUT:-1200}
+
+# domu_timeout_for ENV: the boot timeout of ENV (the stage's XS_BOOT_TIMEOUT for the others).
+domu_timeout_for() {
+	if domu_is_env "$1"; then echo "$domu_boot_timeout"; else echo "$boot_timeout"; fi
+}
 
 # domu_is_env ENV: true for the four domU environments.
 domu_is_env() {
@@ -104,10 +112,11 @@ domu_build() {
 
 # domu_boot_command ENV LOG: sets boot[] to the QEMU command line of a domU environment: Xen
 # with a PV dom0 of 1 GiB (the domU gets 256 MiB; HVM's device model runs in dom0).
-# dom0 gives up on the domU 90 s before the host gives up on the boot, to print its tails.
+# dom0 gives up on the domU 180 s (of its own uptime) before the host gives up on the boot, to
+# print its tails.
 domu_boot_command() {
 	local env=$1 log=$2
-	local dom0_args="console=hvc0 $guest_args xs.domu=$env xs.domu_timeout=$((boot_timeout - 90))"
+	local dom0_args="console=hvc0 $guest_args xs.domu=$env xs.domu_timeout=$((domu_boot_timeout - 180))"
 	boot=("${qemu[@]}" -m 3072 -serial "file:$log" -kernel "$xen_elf"
 		-append "$xen_args dom0_mem=1024M,max:1024M $xen_extra"
 		-initrd "$vmlinuz $dom0_args,$work/initrd-domu-dom0.gz")
