@@ -63,7 +63,10 @@ fi
 if [ ! -s plain.sigs ]; then
 	xs_fail hypervisors "Debian's cpuid -r shows no hypervisor signature here"
 fi
-while read -r base signature max; do
+while read -r base signature; do
+	# The signature may contain spaces ("Microsoft Hv"); the max leaf is the last word.
+	max=${signature##* }
+	signature=${signature% *}
 	found=""
 	index=0
 	while [ -n "$(get "hypervisors.$index.signature")" ]; do
