@@ -67,17 +67,17 @@ else
 	esac
 fi
 
-# The stack in leaf order, as "signature@base view" words.
+# The stack in leaf order, as "signature@base/view" words (spaces in a signature become '_').
 expected=""
 [ "$XS_ENV" = pv-domu ] && expected="XenVMMXenVMM@$(hex "$base")/forcedEmulation"
 while read -r b signature; do
 	signature=${signature% *} # the last word is the max leaf; "Microsoft Hv" has a space
-	expected="$expected $signature@$(hex "$b")/cpuid"
+	expected="$expected $(xs_word "$signature")@$(hex "$b")/cpuid"
 done < plain.sigs
 actual=""
 index=0
 while [ -n "$(get "hypervisors.$index.signature")" ]; do
-	actual="$actual $(get "hypervisors.$index.signature")@$(hex "$(xs_number "$(get "hypervisors.$index.leafBase")")")/$(get "hypervisors.$index.view")"
+	actual="$actual $(xs_word "$(get "hypervisors.$index.signature")")@$(hex "$(xs_number "$(get "hypervisors.$index.leafBase")")")/$(get "hypervisors.$index.view")"
 	index=$((index + 1))
 done
 xs_expect stack-in-leaf-order "$(echo $expected)" "$(echo $actual)"
@@ -85,7 +85,7 @@ xs_expect stack-in-leaf-order "$(echo $expected)" "$(echo $actual)"
 case "$XS_ENV" in
 	hvm-viridian-domu)
 		# Hyper-V's leaves first, Xen's moved up by 0x100, its MSR by 0x200 (Xen's viridian.c).
-		xs_expect viridian/stack.0 "Microsoft Hv@0x40000000/cpuid" "$(echo $actual | cut -d' ' -f1)"
+		xs_expect viridian/stack.0 "Microsoft_Hv@0x40000000/cpuid" "$(echo $actual | cut -d' ' -f1)"
 		xs_expect viridian/stack.1 "XenVMMXenVMM@0x40000100/cpuid" "$(echo $actual | cut -d' ' -f2)"
 		xs_expect viridian/xen.leafBase 0x40000100 "$(hex "$(xs_number "$(get xen.leafBase)")")"
 		xs_expect viridian/xen.msrBase 0x40000200 "$(hex "$(xs_number "$(get xen.msrBase)")")"
