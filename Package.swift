@@ -7,6 +7,7 @@
 //   ABI32, ABI64  the x86_32 and x86_64 layouts and register conventions derived from XenInterface
 //   XenCompat     32-bit guest <-> native 64-bit translation (Xen's compat layer)
 //   HypercallPage hypercall page model, install through the MSR, privcmd hypercalls
+//   HypercallPlan plans of hypercalls laid out by ABI32/ABI64 for the test guest (guest/)
 //   xen-detect    the CLI: parses and prints, nothing else
 import PackageDescription
 
@@ -34,10 +35,11 @@ let package = Package(
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),
         .target(name: "HypercallPage", dependencies: ["XenSystem", "CPUIDProbe", "XenInterface"]),
+        .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .executableTarget(
             name: "xen-detect",
             dependencies: [
-                "CPUIDProbe", "HypercallPage", "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem",
+                "CPUIDProbe", "HypercallPage", "HypercallPlan", "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +55,8 @@ let package = Package(
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface"]),
         .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
     ]

@@ -14,5 +14,7 @@ if [ -x scripts/xen-stage/run.sh ]; then
     echo "== real-Xen stage"
     # run.sh installs its own packages (and honours XEN_STAGE_OPTIONAL=1 when it cannot).
     bash scripts/xen-stage/run.sh
+    echo "== ABIs in real Xen: the 32-bit and 64-bit PVH test guests"
+    XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-abi.sh
   fi
 fi

@@ -1,0 +1,141 @@
+import XenSystem
+
+/// What the test guest reported for one call of a plan.
+public struct GuestCallResult: Sendable, Equatable {
+    public let index: Int
+    public let op: UInt32
+    public let label: String
+    /// The argument registers as the guest loaded them (pointers relocated).
+    public let registers: [UInt64]
+    /// The return register, sign-extended from the ABI's width.
+    public let returned: Int64
+    /// The buffers printed after the call, by plan buffer index.
+    public let buffers: [Int: [UInt8]]
+}
+
+/// The results file of one test-guest boot (scripts/xen-stage/testguest-extract.awk;
+/// format in docs/test-guest.md): `kind key=value ...` records, one per line.
+public struct GuestResults: Sendable, Equatable {
+    public let abi: PlanABI
+    /// `ok`, `error` (the guest refused the plan) or `no-end-marker` (it never finished).
+    public let status: String
+    /// The 4096-byte hypercall page the guest installed, if it printed one.
+    public let hypercallPage: [UInt8]?
+    public let calls: [GuestCallResult]
+    /// `XDG error` lines: why the guest refused the plan.
+    public let errors: [String]
+
+    /// The call with `label`, if the guest ran it.
+    public func call(_ label: String) -> GuestCallResult? { calls.first { $0.label == label } }
+
+    public init(parsing text: String) throws(PlanError) {
+        var abi: PlanABI?
+        var status = "no-end-marker"
+        var page: [UInt8]?
+        var calls: [GuestCallResult] = []
+        var errors: [String] = []
+        var pending: (index: Int, op: UInt32, label: String, registers: [UInt64], returned: Int64)?
+        var buffers: [Int: [UInt8]] = [:]
+
+        func flush() {
+            if let p = pending {
+                calls.append(GuestCallResult(index: p.index, op: p.op, label: p.label, registers: p.registers,
+                                             returned: p.returned, buffers: buffers))
+            }
+            pending = nil
+            buffers = [:]
+        }
+
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            let words = line.split(separator: " ")
+            guard let kind = words.first else { continue }
+            var fields: [String: Substring] = [:]
+            for word in words.dropFirst() {
+                guard let eq = word.firstIndex(of: "=") else { continue }
+                fields[String(word[..<eq])] = word[word.index(after: eq)...]
+            }
+            func need(_ key: String) throws(PlanError) -> Substring {
+                guard let v = fields[key] else { throw .malformed("results line \(lineIndex + 1): no \(key)=") }
+                return v
+            }
+            func number(_ key: String) throws(PlanError) -> UInt64 {
+                let v = try need(key)
+                guard let n = parseNumber(v) else { throw .malformed("results line \(lineIndex + 1): bad \(key)=\(v)") }
+                return n
+            }
+            switch kind {
+            case "guest":
+                guard let raw = UInt8(try need("abi")), let a = PlanABI(rawValue: raw) else {
+                    throw .malformed("results line \(lineIndex + 1): bad abi")
+                }
+                abi = a
+                status = String(try need("status"))
+            case "page":
+                page = try hexBytes(try need("hex"), line: lineIndex + 1)
+            case "error":
+                errors.append(words.dropFirst().joined(separator: " "))
+            case "call":
+                flush()
+                var registers: [UInt64] = []
+                for text in try need("regs").split(separator: ",") {
+                    guard let n = parseNumber(text) else { throw .malformed("results line \(lineIndex + 1): bad regs=") }
+                    registers.append(n)
+                }
+                guard let signed = Int64(try need("signed")) else {
+                    throw .malformed("results line \(lineIndex + 1): bad signed=")
+                }
+                pending = (Int(try number("index")), UInt32(truncatingIfNeeded: try number("op")),
+                           String(try need("label")), registers, signed)
+            case "buffer":
+                guard pending != nil, try number("call") == UInt64(pending!.index) else {
+                    throw .malformed("results line \(lineIndex + 1): buffer outside its call")
+                }
+                let bytes = try hexBytes(try need("hex"), line: lineIndex + 1)
+                guard UInt64(bytes.count) == (try number("size")) else {
+                    throw .malformed("results line \(lineIndex + 1): buffer size and hex disagree")
+                }
+                buffers[Int(try number("index"))] = bytes
+            default:
+                continue
+            }
+        }
+        flush()
+        guard let abi else { throw .malformed("results: no guest line") }
+        self.abi = abi
+        self.status = status
+        self.hypercallPage = page
+        self.calls = calls
+        self.errors = errors
+    }
+}
+
+/// "0x1f" or "31".
+func parseNumber(_ s: Substring) -> UInt64? {
+    if s.hasPrefix("0x") { return UInt64(s.dropFirst(2), radix: 16) }
+    return UInt64(s)
+}
+
+func hexBytes(_ s: Substring, line: Int) throws(PlanError) -> [UInt8] {
+    let digits = Array(s.utf8)
+    guard digits.count % 2 == 0 else { throw .malformed("results line \(line): odd hex length") }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(digits.count / 2)
+    var i = 0
+    while i < digits.count {
+        guard let hi = hexValue(digits[i]), let lo = hexValue(digits[i + 1]) else {
+            throw .malformed("results line \(line): bad hex")
+        }
+        bytes.append(hi << 4 | lo)
+        i += 2
+    }
+    return bytes
+}
+
+private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}

@@ -1,0 +1,263 @@
+import ABI32
+import ABI64
+import XenInterface
+
+/// Values from Xen's public headers that the catalogue needs and XenInterface does not carry.
+public enum PlanConstants {
+    /// `DOMID_SELF` (public/xen.h); a `domid_t` is a `uint16_t`.
+    public static let DOMID_SELF: UInt16 = 0x7ff0
+    public static let domidSize = 2
+    /// `xen_extraversion_t`, `xen_capabilities_info_t`, `xen_changeset_info_t` are `char[N]`
+    /// (public/version.h: XEN_EXTRAVERSION_LEN, XEN_CAPABILITIES_INFO_LEN, XEN_CHANGESET_INFO_LEN).
+    public static let XEN_EXTRAVERSION_LEN = 16
+    public static let XEN_CAPABILITIES_INFO_LEN = 1024
+    public static let XEN_CHANGESET_INFO_LEN = 64
+    /// `struct e820entry { uint64_t addr, size; uint32_t type; } __attribute__((packed))`:
+    /// the records XENMEM_memory_map writes (xen/arch/x86/include/asm/e820.h), 20 bytes in both ABIs.
+    public static let e820EntrySize = 20
+    /// `RUNSTATE_running` (public/vcpu.h): the state of the vCPU that asks about itself.
+    public static let RUNSTATE_running: UInt64 = 0
+    /// `__HYPERVISOR_VIRT_START` of a 64-bit guest (public/arch-x86/xen-x86_64.h), what
+    /// XENVER_platform_parameters reports to one; a 32-bit HVM guest gets 0 (xen/common/kernel.c:
+    /// `is_hvm_vcpu(current) ? 0 : HYPERVISOR_COMPAT_VIRT_START(d)`).
+    public static let HYPERVISOR_VIRT_START_x86_64: UInt64 = 0xffff_8000_0000_0000
+    public static let HYPERVISOR_VIRT_START_hvm_x86_32: UInt64 = 0
+    /// No hypercall has this number: public/xen.h numbers them up to __HYPERVISOR_arch_7 = 55.
+    public static let invalidHypercall: UInt32 = 63
+    /// No XENVER_ sub-op has this number (public/version.h stops at XENVER_build_id = 10).
+    public static let invalidXenVersionSubOp: UInt64 = 0x7fff
+    /// e820 records room is left for in XENMEM_memory_map's buffer.
+    public static let memoryMapCapacity = 32
+    /// Bytes past each output a buffer keeps, so the sentinel shows where Xen stopped.
+    public static let slack = 16
+}
+
+/// What one buffer of a call holds, and so what Xen must leave in it.
+public enum BufferRole: Sendable {
+    /// Xen fills the whole structure (padding included) and nothing past it.
+    case output(StructLayout)
+    /// A `char[length]` that Xen fills completely (public/version.h's string types).
+    case text(length: Int)
+    /// A structure the guest fills in and Xen reads, then writes back whole.
+    case inOut(StructLayout)
+    /// Bytes Xen only reads.
+    case input(length: Int)
+    /// Records of `size` bytes; how many is the field `countField` of the call's buffer `countBuffer`.
+    case records(size: Int, countBuffer: Int, countField: String)
+}
+
+/// What the return register must hold.
+public enum ReturnExpectation: Sendable, Equatable {
+    case zero
+    /// A non-negative value (a version, a page count): the two ABIs must agree on it.
+    case value
+    /// A negated Xen errno.
+    case error(XenErrno)
+}
+
+/// One buffer of a planned call: its initial content and its role.
+public struct EntryBuffer: Sendable {
+    public let name: String
+    public let buffer: PlanBuffer
+    public let role: BufferRole
+}
+
+/// One call of the catalogue, laid out for one ABI.
+public struct PlanEntry: Sendable {
+    /// The call's name, also its label in the guest's output (`xen_version.capabilities`).
+    public let name: String
+    public let op: UInt32
+    /// The argument registers; `.pointer(buffer: k)` counts from this entry's first buffer.
+    public let arguments: [PlanArgument]
+    public let buffers: [EntryBuffer]
+    public let returns: ReturnExpectation
+}
+
+/// The calls `xen-detect abi plan` can write, each laid out with ABI32's or ABI64's layouts
+/// and register conventions: read-only calls whose structures differ between the ABIs.
+public enum PlanCatalog {
+    /// Every call name, in plan order.
+    public static var names: [String] { entries(.x86_64).map(\.name) }
+
+    public static func entries(_ architecture: Architecture) -> [PlanEntry] {
+        let builder = EntryBuilder(architecture)
+        var entries: [PlanEntry] = []
+        for name in ["version", "extraversion", "compile_info", "capabilities", "changeset",
+                     "platform_parameters", "get_features", "pagesize"] {
+            entries.append(builder.xenVersion(name))
+        }
+        entries.append(builder.runstate())
+        entries.append(builder.memoryMap())
+        entries.append(builder.reservation("current_reservation"))
+        entries.append(builder.reservation("maximum_ram_page"))
+        entries.append(builder.setTimerCancel())
+        entries.append(builder.call("sched_op.yield", "sched_op", [.value(builder.subOp("sched_op", "yield")), .value(0)]))
+        entries.append(PlanEntry(name: "invalid.hypercall", op: PlanConstants.invalidHypercall,
+                                 arguments: [.value(0), .value(0)], buffers: [], returns: .error(.ENOSYS)))
+        entries.append(builder.call("invalid.xen_version_subop", "xen_version",
+                                    [.value(PlanConstants.invalidXenVersionSubOp), .value(0)],
+                                    returns: .error(.ENOSYS)))
+        return entries
+    }
+
+    /// The plan of the named calls (all when `names` is empty), for one ABI.
+    public static func plan(_ architecture: Architecture, names: [String] = [],
+                            sentinel: UInt8 = HypercallPlan.defaultSentinel) throws(PlanError) -> HypercallPlan {
+        let all = entries(architecture)
+        for name in names where !all.contains(where: { $0.name == name }) { throw .unknownCall(name) }
+        let chosen = names.isEmpty ? all : all.filter { names.contains($0.name) }
+        var plan = HypercallPlan(abi: PlanABI(architecture), sentinel: sentinel)
+        for entry in chosen {
+            let first = plan.buffers.count
+            for b in entry.buffers { _ = plan.addBuffer(b.buffer) }
+            // Relocations: the memory map's handle points at its records buffer.
+            for (k, b) in entry.buffers.enumerated() {
+                if case .records(_, let countBuffer, _) = b.role,
+                   case .inOut(let layout) = entry.buffers[countBuffer].role,
+                   let handle = layout.field("buffer") {
+                    plan.relocations.append(PlanRelocation(buffer: first + countBuffer, offset: handle.offset,
+                                                           target: first + k, width: handle.size))
+                }
+            }
+            let arguments = entry.arguments.map { argument -> PlanArgument in
+                if case .pointer(let k, let offset) = argument { return .pointer(buffer: first + k, offset: offset) }
+                return argument
+            }
+            plan.calls.append(PlanCall(op: entry.op, label: entry.name, arguments: arguments,
+                                       buffers: first..<plan.buffers.count))
+        }
+        try plan.validate()
+        return plan
+    }
+}
+
+extension PlanABI {
+    public init(_ architecture: Architecture) { self = architecture == .x86_32 ? .x86_32 : .x86_64 }
+    public var architecture: Architecture { self == .x86_32 ? .x86_32 : .x86_64 }
+}
+
+extension Architecture {
+    /// A structure's layout in this ABI (ABI32's or ABI64's data model).
+    public func layout(_ description: StructDescription) -> StructLayout {
+        self == .x86_32 ? description.layout32 : description.layout64
+    }
+}
+
+/// Builds the catalogue's entries for one ABI.
+struct EntryBuilder {
+    let architecture: Architecture
+    init(_ architecture: Architecture) { self.architecture = architecture }
+
+    /// A sub-op number from XenInterface's tables; `UInt32.max` (refused by Xen) if a name is
+    /// wrong, which a test rules out.
+    func subOp(_ group: String, _ name: String) -> UInt64 {
+        UInt64(XenConstantGroup.subOps(of: group)?.value(name) ?? UInt32.max)
+    }
+
+    func number(_ hypercall: String) -> UInt32 {
+        HypercallSignature.named(hypercall)?.number ?? UInt32.max
+    }
+
+    func layout(_ name: String) -> StructLayout {
+        architecture.layout(Catalog.structure(name) ?? StructDescription(name, "?", []))
+    }
+
+    /// Registers through ABI32/ABI64's marshaling; pointer arguments are one word, filled by the guest.
+    func registers(_ hypercall: String, _ arguments: [PlanArgument]) -> [PlanArgument] {
+        guard let signature = HypercallSignature.named(hypercall) else { return arguments }
+        let values = arguments.map { argument -> UInt64 in
+            if case .value(let v) = argument { return v }
+            return 0
+        }
+        let marshaled: [RegisterValue]
+        do {
+            marshaled = architecture == .x86_32
+                ? try Registers32.marshal(signature, values) : try Registers64.marshal(signature, values)
+        } catch {
+            return arguments  // validate() then refuses what does not fit
+        }
+        var registers = marshaled.dropFirst().map { PlanArgument.value($0.value) }
+        // A pointer argument is a word: it sits at its argument's first register.
+        var register = 0
+        for (argument, declared) in zip(arguments, signature.arguments(architecture)) {
+            if case .pointer = argument, register < registers.count { registers[register] = argument }
+            register += declared.kind == .wide && architecture == .x86_32 ? 2 : 1
+        }
+        return registers
+    }
+
+    func call(_ name: String, _ hypercall: String, _ arguments: [PlanArgument], buffers: [EntryBuffer] = [],
+              returns: ReturnExpectation = .zero) -> PlanEntry {
+        PlanEntry(name: name, op: number(hypercall), arguments: registers(hypercall, arguments),
+                  buffers: buffers, returns: returns)
+    }
+
+    func outputBuffer(_ name: String, _ role: BufferRole, size: Int, input: [UInt8] = []) -> EntryBuffer {
+        EntryBuffer(name: name, buffer: PlanBuffer(size: size + PlanConstants.slack, input: input), role: role)
+    }
+
+    func xenVersion(_ sub: String) -> PlanEntry {
+        let cmd = PlanArgument.value(subOp("xen_version", sub))
+        let name = "xen_version." + sub
+        let text: Int?
+        switch sub {
+        case "extraversion": text = PlanConstants.XEN_EXTRAVERSION_LEN
+        case "capabilities": text = PlanConstants.XEN_CAPABILITIES_INFO_LEN
+        case "changeset": text = PlanConstants.XEN_CHANGESET_INFO_LEN
+        default: text = nil
+        }
+        if let text {
+            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
+                        buffers: [outputBuffer(sub, .text(length: text), size: text)])
+        }
+        switch sub {
+        case "compile_info", "platform_parameters":
+            let l = layout("xen_" + sub)
+            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
+                        buffers: [outputBuffer(l.name, .output(l), size: l.size)])
+        case "get_features":
+            // submap_idx 0 in, submap out: Xen writes the structure back whole.
+            let l = layout("xen_feature_info")
+            let input = (try? l.encode(StructValue(["submap_idx": [0]]))) ?? []
+            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
+                        buffers: [outputBuffer(l.name, .inOut(l), size: l.size, input: input)])
+        default:  // version, pagesize: the answer is the return value
+            return call(name, "xen_version", [cmd, .value(0)], returns: .value)
+        }
+    }
+
+    func runstate() -> PlanEntry {
+        let l = layout("vcpu_runstate_info")
+        return call("vcpu_op.get_runstate_info", "vcpu_op",
+                    [.value(subOp("vcpu_op", "get_runstate_info")), .value(0), .pointer(buffer: 0)],
+                    buffers: [outputBuffer(l.name, .output(l), size: l.size)])
+    }
+
+    func memoryMap() -> PlanEntry {
+        let l = layout("xen_memory_map")
+        let input = (try? l.encode(StructValue(["nr_entries": [UInt64(PlanConstants.memoryMapCapacity)]]))) ?? []
+        let map = EntryBuffer(name: l.name, buffer: PlanBuffer(size: l.size + PlanConstants.slack, input: input),
+                              role: .inOut(l))
+        let records = outputBuffer("e820entry", .records(size: PlanConstants.e820EntrySize, countBuffer: 0,
+                                                           countField: "nr_entries"),
+                                   size: PlanConstants.e820EntrySize * PlanConstants.memoryMapCapacity)
+        return call("memory_op.memory_map", "memory_op", [.value(subOp("memory_op", "memory_map")), .pointer(buffer: 0)],
+                    buffers: [map, records])
+    }
+
+    /// XENMEM_current_reservation and XENMEM_maximum_ram_page take a `domid_t *` and return a count.
+    func reservation(_ sub: String) -> PlanEntry {
+        let domid = [UInt8(PlanConstants.DOMID_SELF & 0xff), UInt8(PlanConstants.DOMID_SELF >> 8)]
+        let buffer = EntryBuffer(name: "domid_t", buffer: PlanBuffer(size: PlanConstants.domidSize + PlanConstants.slack,
+                                                                     input: domid),
+                                 role: .input(length: PlanConstants.domidSize))
+        return call("memory_op." + sub, "memory_op", [.value(subOp("memory_op", sub)), .pointer(buffer: 0)],
+                    buffers: [buffer], returns: .value)
+    }
+
+    /// set_timer_op(0) only cancels this vCPU's own timer; its 64-bit argument takes two
+    /// registers in ABI32 (Registers32.marshal splits it).
+    func setTimerCancel() -> PlanEntry {
+        call("set_timer_op.cancel", "set_timer_op", [.value(0)])
+    }
+}
