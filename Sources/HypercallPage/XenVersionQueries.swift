@@ -114,6 +114,23 @@ public enum ReadOnlyQuery: String, CaseIterable, Sendable {
 }
 
 extension PrivcmdHypercaller {
+    /// What to do when the kernel blocks privcmd's hypercalls (see `kernelBlocksHypercalls`).
+    public static let kernelBlocksMessage =
+        "the kernel blocks hypercalls through \(privcmdPath) in this domU (Linux's xen-privcmd allows a domU only " +
+        "its target domain's); reload it with unrestricted=1: rmmod xenfs xen_privcmd; modprobe xen-privcmd unrestricted=1"
+
+    /// True when `answer` is the kernel's refusal rather than Xen's: Linux's privcmd in a domU
+    /// without `unrestricted=1` fails every IOCTL_PRIVCMD_HYPERCALL with EPERM
+    /// (drivers/xen/privcmd.c), while Xen answers XENVER_version to every guest (xsm/dummy.h,
+    /// xsm_xen_version: those sub-ops "ignore the permission checks"). So EPERM from
+    /// XENVER_version can only come from the kernel; for another sub-op's EPERM, XENVER_version
+    /// is asked once to tell the two apart.
+    public func kernelBlocks(_ answer: XenVersionAnswer) throws(HypercallPageError) -> Bool {
+        guard answer.result.errno == .EPERM else { return false }
+        if answer.op == .version { return true }
+        return try xenVersion(.version).result.errno == .EPERM
+    }
+
     /// Issues one xen_version sub-op and decodes its answer.
     public func xenVersion(_ op: XenVersionOp) throws(HypercallPageError) -> XenVersionAnswer {
         let subop = UInt64(op.rawValue)

@@ -30,7 +30,11 @@ struct XenVersionSubcommand: ParsableCommand {
             throw HypercallPageError(.usage, "unknown xen_version sub-op '\(subop)' (one of: \(XenVersionOp.allCases.map(\.name).joined(separator: ", ")))")
         }
         let caller = try PrivcmdHypercaller(system: LinuxSystem())
-        let row = HypercallOutcome(try caller.xenVersion(op))
+        let answer = try caller.xenVersion(op)
+        if try caller.kernelBlocks(answer) {
+            throw HypercallPageError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
+        }
+        let row = HypercallOutcome(answer)
         print(json ? row.json.rendered : row.line)
         if row.failed { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
     }
@@ -49,7 +53,14 @@ struct HypercallSelftest: ParsableCommand {
     func run() throws {
         let caller = try PrivcmdHypercaller(system: LinuxSystem())
         var rows: [HypercallOutcome] = []
-        for op in XenVersionOp.allCases { rows.append(HypercallOutcome(try caller.xenVersion(op))) }
+        for op in XenVersionOp.allCases {
+            let answer = try caller.xenVersion(op)
+            // XENVER_version comes first: its EPERM means the kernel blocks every call.
+            if op == .version, try caller.kernelBlocks(answer) {
+                throw HypercallPageError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
+            }
+            rows.append(HypercallOutcome(answer))
+        }
         for query in ReadOnlyQuery.allCases { rows.append(HypercallOutcome(query, try caller.readOnly(query))) }
         if json {
             print(JSONValue.array(rows.map(\.json)).rendered)

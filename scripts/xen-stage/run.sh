@@ -21,7 +21,9 @@ usage() {
 usage: scripts/xen-stage/run.sh [options] [BINARY]
   BINARY            the xen-detect to test (default $XEN_DETECT_BIN, else .build/release/xen-detect,
                     built with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable`)
-  --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS)
+  --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS),
+                    and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu (or "domu" for all four,
+                    "all" for all seven; see docs/domu.md)
   --check LIST      checks to run, comma-separated names or patterns: dropin,json,10-* (default all; $XS_CHECKS)
   --record          copy the files the guests emit (cpuid dumps, sysfs) into Tests/CPUIDProbeTests/Fixtures ($XS_RECORD=1)
   --verbose         print each guest's whole console ($XS_VERBOSE=1)
@@ -48,10 +50,22 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# The domU environments (docs/domu.md).
+. "$here/domu/stage.sh"
+expanded=""
+for env in $(echo "$envs" | tr ',' ' '); do
+	case "$env" in
+		all) expanded="$expanded pv-dom0 pvh-dom0 linux $domu_all_envs" ;;
+		domu) expanded="$expanded $domu_all_envs" ;;
+		*) expanded="$expanded $env" ;;
+	esac
+done
+envs=$(echo $expanded | tr ' ' ',')
 for env in $(echo "$envs" | tr ',' ' '); do
 	case "$env" in
 		pv-dom0 | pvh-dom0 | linux) ;;
-		*) echo "xen stage: unknown environment '$env' (known: pv-dom0, pvh-dom0, linux)" >&2; exit 64 ;;
+		*) domu_is_env "$env" ||
+			{ echo "xen stage: unknown environment '$env' (known: pv-dom0, pvh-dom0, linux, ${domu_all_envs// /, })" >&2; exit 64; } ;;
 	esac
 done
 work=${XS_WORK:-$root/.xen-stage}
@@ -75,6 +89,13 @@ if ! "$here/install-deps.sh"; then
 	fi
 	die "the packages could not be installed; set XEN_STAGE_OPTIONAL=1 to skip this stage on purpose"
 fi
+for env in $(echo "$envs" | tr ',' ' '); do
+	if domu_is_env "$env"; then
+		domu_install_deps && break
+		[ "${XEN_STAGE_OPTIONAL:-0}" = 1 ] && { echo "xen stage: SKIPPED: the domU packages could not be installed"; exit 0; }
+		die "the domU packages (${domu_packages[*]}) could not be installed"
+	fi
+done
 # The kernel: XS_KVER, else the newest /boot/vmlinuz-* with its modules (not `uname -r`: the
 # host's kernel is not the guest's).
 kver=${XS_KVER:-}
@@ -126,6 +147,8 @@ copy_with_libs() {
 cp /bin/busybox "$staging/bin/busybox"
 copy_with_libs /usr/bin/xen-detect /usr/bin/xen-detect
 copy_with_libs /usr/bin/cpuid /usr/bin/cpuid
+# A peer for the table of tested environments (docs/tested-environments.md; checks/80-peers.sh).
+[ -x /usr/bin/systemd-detect-virt ] && copy_with_libs /usr/bin/systemd-detect-virt /usr/bin/systemd-detect-virt
 copy_with_libs "$binary" /opt/xen-detect/bin/xen-detect
 strip "$staging/opt/xen-detect/bin/xen-detect" 2> /dev/null || true
 [ -e /dev/console ] && mknod "$staging/dev/console" c 5 1 2> /dev/null || true
@@ -170,6 +193,9 @@ if [ ! -s "$xen_elf" ] || [ "$xen_gz" -nt "$xen_elf" ]; then
 	gzip -dc "$xen_gz" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf" || die "cannot unpack $xen_gz"
 fi
 echo "xen stage: initramfs $(du -k "$initrd" | cut -f1) KiB, kernel $kver, $(basename "$xen_elf")"
+for env in $(echo "$envs" | tr ',' ' '); do
+	if domu_is_env "$env"; then domu_build; break; fi
+done
 
 # --- 4. boot -------------------------------------------------------------------------------
 # Guest parameters: commas would split QEMU's multiboot module list, so patterns travel as '+'.
@@ -194,6 +220,7 @@ boot_command() {
 		linux)
 			boot=("${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd"
 				-append "console=ttyS0 $guest_args xs.env=$env") ;;
+		*-domu) domu_boot_command "$env" "$log" ;;
 	esac
 }
 
@@ -221,7 +248,7 @@ for env in $env_list; do
 	rm -f "$work/console/$env.end" "$work/console/$env.pid"
 	# Each boot notes its own end, so one slow boot does not inflate the others' times.
 	(
-		timeout -k 10 "$boot_timeout" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
+		timeout -k 10 "$(domu_timeout_for "$env")" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
 		echo $! > "$work/console/$env.pid"
 		wait $!
 		echo "$? $(date +%s)" > "$work/console/$env.end"
@@ -250,12 +277,19 @@ for env in $env_list; do
 	end_line=$(grep -a "^@@XS-END $env " "$clean" | head -n 1)
 	if ! grep -aq "^@@XS-BEGIN $env " "$clean" || [ -z "$end_line" ]; then
 		reason="the guest did not finish"
-		[ "${qemu_status[$env]}" = 124 ] && reason="timed out after ${boot_timeout}s"
+		[ "${qemu_status[$env]}" = 124 ] && reason="timed out after $(domu_timeout_for "$env")s"
 		grep -aqE 'Kernel panic|Panic on CPU|\*\*\*\* Panic' "$clean" && reason="panicked"
+		domu_is_env "$env" && grep -aq "^@@XS-DOM0-FAIL $env " "$clean" &&
+			reason="dom0: $(grep -a "^@@XS-DOM0-FAIL $env " "$clean" | head -n 1 | cut -d' ' -f3-)"
 		echo "FAIL $env boot: $reason (qemu status ${qemu_status[$env]}, console $log)" >> "$results"
 		{
-			echo "xen stage: $env $reason; last 40 console lines:"
-			tail -n 40 "$clean" | sed "s|^|  [$env] |"
+			if domu_is_env "$env"; then
+				echo "xen stage: $env $reason"
+				domu_failure_tails "$env" "$clean"
+			else
+				echo "xen stage: $env $reason; last 40 console lines:"
+				tail -n 40 "$clean" | sed "s|^|  [$env] |"
+			fi
 			[ -s "$work/console/$env.qemu" ] && sed "s|^|  [$env qemu] |" "$work/console/$env.qemu"
 		} >&2
 	fi
@@ -284,7 +318,7 @@ done
 if [ "$record" = 1 ]; then
 	for env in $env_list; do
 		case "$env" in
-			pv-dom0 | pvh-dom0) prefix=$xen_name-$env ;;
+			pv-dom0 | pvh-dom0 | *-domu) prefix=$xen_name-$env ;;
 			linux) prefix=qemu-tcg-linux ;;
 		esac
 		for f in "$out/$env"/*; do

@@ -1,5 +1,5 @@
 # `xen-detect leaves`: each source prints the hypervisor leaves in `cpuid -r` format.
-#   devcpu == native, except in PV dom0: there plain CPUID (native) shows QEMU's TCG leaves while
+#   devcpu == native, except in PV (dom0 and domU): there plain CPUID (native) shows QEMU's TCG leaves while
 #   the kernel's CPUID behind /dev/cpu is Xen's emulated one, so devcpu == pv instead (on the
 #   hypervisor leaves: leaf 1 differs, Linux masks feature bits in its PV CPUID).
 #   native agrees with Debian's `cpuid -r -1`, devcpu with `cpuid -k -r -1`, wherever both print
@@ -8,7 +8,7 @@ cpuid -r -1 > plain.cpuid 2> /dev/null
 cpuid -k -r -1 > kernel.cpuid 2> /dev/null
 
 sources="native devcpu devcpu:0"
-[ "$XS_ENV" = pv-dom0 ] && sources="$sources pv"
+{ [ "$XS_ENV" = pv-dom0 ] || [ "$XS_ENV" = pv-domu ]; } && sources="$sources pv"
 for source in $sources; do
 	file=$(echo "$source" | tr ':' '_')
 	if "$XS_OURS" leaves --source "$source" > "$file.out" 2> "$file.err"; then
@@ -34,7 +34,7 @@ same() {
 	fi
 }
 same devcpu:0=devcpu devcpu.leaves devcpu_0.leaves
-if [ "$XS_ENV" = pv-dom0 ]; then
+if [ "$XS_ENV" = pv-dom0 ] || [ "$XS_ENV" = pv-domu ]; then
 	# Hypervisor leaves only: the pv source lists no leaf 1 (it scans like xen-detect), and the
 	# kernel's leaf 1 is masked by Linux's xen_cpuid anyway.
 	grep '^   0x4' devcpu.leaves > devcpu.hv

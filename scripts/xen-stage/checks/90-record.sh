@@ -48,6 +48,6 @@ our_leaves() {
 for source in native devcpu; do
 	record_command "leaves.$source.txt" our_leaves "$source"
 done
-if [ "$XS_ENV" = pv-dom0 ]; then
+if [ "$XS_ENV" = pv-dom0 ] || [ "$XS_ENV" = pv-domu ]; then
 	record_command leaves.pv.txt our_leaves pv
 fi

@@ -1,0 +1,115 @@
+# dom0 side of a domU environment (busybox sh), sourced by the stage's /init when the kernel
+# command line has xs.domu=<env>: starts Xen's toolstack, creates the domU <env> with xl from
+# the stage's own kernel and initramfs, copies the domU's console onto this one and powers off.
+# The domU runs the checks itself (its /init sees xs.env=<env>).
+# Lines for the host: "@@XS-DOMU-LOG-BEGIN <env>" ... "@@XS-DOMU-LOG-END <env> status=..."
+# frame the domU's console; "@@XS-DOM0-FAIL <env> <reason>" says why dom0 gave up.
+XS_DOMU= XS_DOMU_TIMEOUT=390
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+		xs.domu=*) XS_DOMU=${word#xs.domu=} ;;
+		xs.domu_timeout=*) XS_DOMU_TIMEOUT=${word#xs.domu_timeout=} ;;
+	esac
+done
+xen_bin=/usr/lib/xen-4.17/bin
+log_dir=/tmp/xs-domu-console
+guest_log=$log_dir/guest-$XS_DOMU.log
+dom0_start=$(cut -d. -f1 /proc/uptime)
+say() { echo "xs-dom0: $*"; }
+
+# domu_diagnostics: what the toolstack knows, for a domU that failed.
+domu_diagnostics() {
+	say "xl list:"; "$xen_bin/xl" list 2>&1
+	say "xl dmesg (last 30 lines):"; "$xen_bin/xl" dmesg 2>&1 | tail -n 30
+	for f in /var/log/xen/*; do
+		[ -f "$f" ] || continue
+		say "$f (last 20 lines):"; tail -n 20 "$f"
+	done
+}
+
+# domu_give_up REASON: the host reports REASON with dom0's and the domU's console tails.
+domu_give_up() {
+	echo "@@XS-DOM0-FAIL $XS_DOMU $*"
+	domu_diagnostics
+	"$xen_bin/xl" destroy "$XS_DOMU" > /dev/null 2>&1
+	sync
+	poweroff -f
+}
+
+# Toolstack prerequisites: event channels and grant tables for user space, ptys for
+# xenconsoled, and the run-time directories of xenstored and libxl.
+for module in $(cat /xs/domu/modules.order); do
+	insmod "/xs/domu/modules/$module.ko" 2> /tmp/insmod.err || say "insmod $module: $(cat /tmp/insmod.err)"
+done
+mkdir -p /dev/pts /run && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /run ||
+	domu_give_up "cannot mount devpts and /run"
+mkdir -p /run/xen /run/xenstored "$log_dir"
+"$xen_bin/xenstored" --pid-file=/run/xenstored.pid > /tmp/xenstored.out 2>&1 ||
+	domu_give_up "xenstored failed: $(head -c 300 /tmp/xenstored.out)"
+"$xen_bin/xen-init-dom0" > /tmp/xen-init-dom0.out 2>&1 ||
+	domu_give_up "xen-init-dom0 failed: $(head -c 300 /tmp/xen-init-dom0.out)"
+"$xen_bin/xenconsoled" --log=guest --log-dir="$log_dir" > /tmp/xenconsoled.out 2>&1 ||
+	domu_give_up "xenconsoled failed: $(head -c 300 /tmp/xenconsoled.out)"
+
+# The domU: 256 MiB, one vCPU, the stage's kernel and initramfs, its console on hvc0.
+domu_args="console=hvc0 quiet panic=-1 xs.env=$XS_DOMU xs.checks=$XS_CHECKS xs.record=$XS_RECORD xs.timeout=$XS_CHECK_TIMEOUT"
+{
+	echo "name = \"$XS_DOMU\""
+	echo 'kernel = "/xs/domu/vmlinuz"'
+	echo 'ramdisk = "/xs/domu/initrd.gz"'
+	echo 'memory = 256'
+	echo 'vcpus = 1'
+	echo 'on_poweroff = "destroy"'
+	echo 'on_crash = "destroy"'
+	case "$XS_DOMU" in
+		pvh-domu) echo 'type = "pvh"'; echo "extra = \"$domu_args\"" ;;
+		pv-domu) echo 'type = "pv"'; echo "extra = \"$domu_args\"" ;;
+		hvm-domu | hvm-viridian-domu)
+			echo 'type = "hvm"'
+			echo "cmdline = \"$domu_args\""
+			echo 'vga = "none"'
+			echo 'vnc = 0'
+			echo 'serial = "none"'
+			[ "$XS_DOMU" = hvm-viridian-domu ] && echo 'viridian = 1'
+			;;
+		*) domu_give_up "unknown domU environment" ;;
+	esac
+} > /tmp/domu.cfg
+say "creating $XS_DOMU after $(($(cut -d. -f1 /proc/uptime) - dom0_start))s:"
+sed 's/^/xs-dom0:   /' /tmp/domu.cfg
+"$xen_bin/xl" create /tmp/domu.cfg > /tmp/xl-create.out 2>&1 ||
+	domu_give_up "xl create failed: $(tail -n 5 /tmp/xl-create.out)"
+say "domain id $("$xen_bin/xl" domid "$XS_DOMU" 2>&1)"
+
+# Copy the domU's console as it comes, until the domain is gone or dom0's deadline passes.
+echo "@@XS-DOMU-LOG-BEGIN $XS_DOMU"
+waited=0
+while [ ! -e "$guest_log" ] && [ "$waited" -lt 30 ]; do sleep 1; waited=$((waited + 1)); done
+touch "$guest_log"
+tail -n +1 -f "$guest_log" &
+tail_pid=$!
+status=finished
+while "$xen_bin/xl" list "$XS_DOMU" > /dev/null 2>&1; do
+	# Done when the domU's /init printed its end marker (it powers off next; no need to wait).
+	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
+		sleep 2
+		"$xen_bin/xl" destroy "$XS_DOMU" > /dev/null 2>&1
+		break
+	fi
+	if [ $(($(cut -d. -f1 /proc/uptime) - dom0_start)) -ge "$XS_DOMU_TIMEOUT" ]; then
+		status=timeout
+		break
+	fi
+	sleep 2
+done
+sleep 2
+kill "$tail_pid" 2> /dev/null
+wait "$tail_pid" 2> /dev/null
+echo
+echo "@@XS-DOMU-LOG-END $XS_DOMU status=$status after=$(($(cut -d. -f1 /proc/uptime) - dom0_start))s"
+if [ "$status" = timeout ]; then
+	domu_give_up "the domU did not finish within ${XS_DOMU_TIMEOUT}s of dom0's start"
+fi
+grep -q "^@@XS-END $XS_DOMU " "$guest_log" || domu_give_up "the domU ended without finishing its checks"
+sync
+poweroff -f
