@@ -19,6 +19,8 @@ if [ -x scripts/xen-stage/run.sh ]; then
     echo "== real-Xen stage"
     # run.sh installs its own packages (and honours XEN_STAGE_OPTIONAL=1 when it cannot).
     bash scripts/xen-stage/run.sh
+    echo "== real-Xen stage: the four domUs (PVH, PV, HVM, HVM with Viridian) created with xl"
+    XS_NO_BUILD=1 XS_BOOT_TIMEOUT=900 bash scripts/xen-stage/run.sh --env domu
     echo "== ABIs in real Xen: the 32-bit and 64-bit PVH test guests"
     XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-abi.sh
   fi
