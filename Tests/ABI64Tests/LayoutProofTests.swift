@@ -4,56 +4,28 @@ import ABITestSupport
 import XenInterface
 @testable import ABI64
 
-/// Every covered structure's x86_64 layout against gcc -m64 on Xen's real headers.
+/// Every covered structure's x86_64 layout against gcc -m64 on Xen's real headers
+/// (the checks themselves: ABITestSupport/LayoutProof.swift).
 @Suite struct LayoutProofTests64 {
-    static let covered = Catalog.structures.filter { $0.architectures.contains(.x86_64) }
-        .map { (description: $0, layout: $0.layout64) }
+    static var proof: LayoutProof { LayoutProof(bits: 64, architecture: .x86_64) { $0.layout64 } }
 
     @Test func everyStructureMatchesGcc() throws {
-        let probe = try HeaderProbe.run(bits: 64, Self.covered)
-        for (description, layout) in Self.covered {
-            let real = try #require(probe.structs[description.name], "\(description.name) not probed")
-            #expect(layout.size == real.size, "\(description.name): size \(layout.size), gcc says \(real.size)")
-            #expect(layout.alignment == real.align,
-                    "\(description.name): align \(layout.alignment), gcc says \(real.align)")
-            for field in layout.fields {
-                let member = probe.members[description.name]?[field.path]
-                #expect(member == HeaderProbe.Member(offset: field.offset, size: field.size),
-                        "\(description.name).\(field.path): offset \(field.offset) size \(field.size), gcc says \(String(describing: member))")
-            }
-        }
+        #expect(try Self.proof.layoutMismatches() == [])
     }
 
     @Test func constantsMatchHeaders() throws {
-        let probe = try HeaderProbe.run(bits: 64, [])
-        for group in XenConstantGroup.all {
-            for constant in group.constants {
-                #expect(probe.constants[group.prefix + constant.name] == UInt64(constant.value),
-                        "\(group.prefix)\(constant.name)")
-            }
-        }
-        for (name, errno) in XenErrno.all {
-            #expect(probe.constants["XEN_" + name] == UInt64(errno.rawValue), "XEN_\(name)")
-        }
+        #expect(try Self.proof.constantMismatches() == [])
     }
 
-    /// Every struct or union the guest-facing headers define (for this ABI) is in the catalog,
-    /// except trace.h's (pulled in by hvm_op.h; t_rec has bit-fields).
     @Test func everyGuestStructureIsCovered() throws {
-        let source = CProbe.headers.map { "#include <xen/\($0)>" }.joined(separator: "\n") + "\n"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xen-abi-tags-\(UUID().uuidString).c")
-        try ("#define __XEN_INTERFACE_VERSION__ \(CProbe.interfaceVersion)\n#include <stdint.h>\n" + source)
-            .write(to: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: path) }
-        let result = try HeaderProbe.execute("/usr/bin/gcc", ["-m64", "-E", "-P", path.path])
-        #expect(result.status == 0)
-        let regex = /(?:struct|union)\s+([A-Za-z_][A-Za-z_0-9]*)\s*\{/
-        let tags = Set(result.output.matches(of: regex).map { String($0.output.1) })
-        let covered = Set(Catalog.structures.filter { $0.architectures.contains(.x86_64) }.map(\.name))
-        let excluded: Set<String> = ["t_rec", "t_buf", "t_info"]
-        #expect(tags.subtracting(covered).subtracting(excluded).sorted() == [])
-        #expect(covered.subtracting(tags).sorted() == [])
-        #expect(tags.count > 100)
+        let gaps = try Self.proof.coverageGaps()
+        #expect(gaps.missing == [])
+        #expect(gaps.extra == [])
+        #expect(gaps.tags > 100)
+    }
+
+    @Test func everyMemberIsDescribedInHeaderOrder() throws {
+        #expect(try Self.proof.memberOrderMismatches() == [])
     }
 
     /// The committed constant tables are what the generator writes from today's headers.
@@ -62,20 +34,5 @@ import XenInterface
             .deletingLastPathComponent()
         let result = try HeaderProbe.execute("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/abi/gen-constants.py").path, "--check"])
         #expect(result.status == 0, "\(result.output)")
-    }
-
-    /// Every structure's leaf members, in order, are exactly the ones gcc's DWARF lists for the
-    /// real header: nothing missing, nothing extra, nothing out of order.
-    @Test func everyMemberIsDescribedInHeaderOrder() throws {
-        let real = try DWARFMembers.leaves(bits: 64)
-        for (description, layout) in Self.covered {
-            let leaves = try #require(real[description.name], "\(description.name) has no DWARF entry")
-            #expect(layout.fields.map(\.path) == leaves.map(\.path), "\(description.name)")
-            // Signedness decides sign extension and how values print: it must be the header's.
-            for (field, leaf) in zip(layout.fields, leaves) {
-                guard let isSigned = leaf.isSigned, field.scalar != .char else { continue }
-                #expect(field.scalar.isSigned == isSigned, "\(description.name).\(field.path)")
-            }
-        }
     }
 }
