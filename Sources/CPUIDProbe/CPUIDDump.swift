@@ -48,6 +48,20 @@ public struct CPUIDDump: Equatable, Sendable {
         var lineNumber = 0
         for rawLine in utf8.split(separator: 0x0a, omittingEmptySubsequences: false) {
             lineNumber += 1
+            // Fast path: an all-ASCII comment or leaf line, read byte by byte. Anything else (a
+            // header, a line with an error, any non-ASCII byte) takes the Character-level path
+            // below, which is the definition of the format and names what is wrong.
+            switch CPUIDDump.readASCIILine(rawLine) {
+            case .skip: continue
+            case .leaf(let entry):
+                if cpus.isEmpty { cpus.append(CPU(label: "CPU", leaves: [])) }
+                guard seen.insert(entry.key).inserted else {
+                    throw .duplicate(line: lineNumber, leaf: entry.key.leaf, subleaf: entry.key.subleaf)
+                }
+                cpus[cpus.count - 1].leaves.append(entry)
+                continue
+            case .other: break
+            }
             var line = Substring(decoding: rawLine, as: UTF8.self)
             if line.last == "\r" { line = line.dropLast() }
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -98,6 +112,72 @@ public struct CPUIDDump: Equatable, Sendable {
         }
         return (TableCPUID.Key(leaf: leaf, subleaf: subleaf),
                 CPUIDRegisters(eax: values[0], ebx: values[1], ecx: values[2], edx: values[3]))
+    }
+
+    private enum ASCIILine {
+        case skip
+        case leaf((key: TableCPUID.Key, registers: CPUIDRegisters))
+        case other
+    }
+
+    /// The byte-level reading of a line that `parseLeafLine` would accept, or of a blank or
+    /// comment line; `.other` for everything else. Only all-ASCII lines are read here: in ASCII a
+    /// byte is a Character (CR never meets its LF inside a line), so the two readings agree.
+    private static func readASCIILine(_ raw: ArraySlice<UInt8>) -> ASCIILine {
+        var end = raw.endIndex
+        var i = raw.startIndex
+        while i < end {
+            if raw[i] >= 0x80 { return .other }
+            i += 1
+        }
+        if end > raw.startIndex && raw[end - 1] == 0x0d { end -= 1 }
+        i = raw.startIndex
+        func skipBlanks() { while i < end && (raw[i] == 0x20 || raw[i] == 0x09) { i += 1 } }
+        skipBlanks()
+        if i == end || raw[i] == UInt8(ascii: "#") { return .skip }
+        // `0x` and 1-8 hex digits, ending at a blank, the line's end or `terminator`.
+        func hex(terminator: UInt8? = nil) -> UInt32? {
+            guard end - i >= 3, raw[i] == 0x30, raw[i + 1] | 0x20 == UInt8(ascii: "x") else { return nil }
+            i += 2
+            var value: UInt32 = 0
+            var digits = 0
+            while i < end, raw[i] != 0x20, raw[i] != 0x09, raw[i] != terminator {
+                let c = raw[i]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x41...0x46: d = c - 0x41 + 10
+                case 0x61...0x66: d = c - 0x61 + 10
+                default: return nil
+                }
+                digits += 1
+                if digits > 8 { return nil }
+                value = value << 4 | UInt32(d)
+                i += 1
+            }
+            return digits == 0 ? nil : value
+        }
+        func register(_ name: String) -> UInt32? {
+            skipBlanks()
+            for c in name.utf8 {
+                guard i < end, raw[i] == c else { return nil }
+                i += 1
+            }
+            return hex()
+        }
+        guard let leaf = hex() else { return .other }
+        skipBlanks()
+        guard let subleaf = hex(terminator: UInt8(ascii: ":")), i < end, raw[i] == UInt8(ascii: ":") else {
+            return .other
+        }
+        i += 1
+        guard i == end || raw[i] == 0x20 || raw[i] == 0x09 else { return .other }
+        guard let eax = register("eax="), let ebx = register("ebx="), let ecx = register("ecx="),
+              let edx = register("edx=") else { return .other }
+        skipBlanks()
+        guard i == end else { return .other }
+        return .leaf((TableCPUID.Key(leaf: leaf, subleaf: subleaf),
+                      CPUIDRegisters(eax: eax, ebx: ebx, ecx: ecx, edx: edx)))
     }
 
     /// `0x` followed by 1–8 hex digits. The digit check matters: `UInt32(_:radix:)` alone

@@ -17,11 +17,7 @@ public struct HypervisorRange: Equatable, Sendable {
 
     /// The base leaf's registers, as the scan read them.
     public var registers: CPUIDRegisters {
-        let s = signature.bytes
-        func word(_ i: Int) -> UInt32 {
-            UInt32(s[i]) | UInt32(s[i + 1]) << 8 | UInt32(s[i + 2]) << 16 | UInt32(s[i + 3]) << 24
-        }
-        return CPUIDRegisters(eax: maxLeaf, ebx: word(0), ecx: word(4), edx: word(8))
+        CPUIDRegisters(eax: maxLeaf, ebx: signature.ebx, ecx: signature.ecx, edx: signature.edx)
     }
 
     /// The name to report: the vendor's, or "unknown".

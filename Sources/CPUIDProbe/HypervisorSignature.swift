@@ -12,25 +12,35 @@ public let hypervisorLeafStride: UInt32 = 0x100
 public let cpuidLeaf1HypervisorBit: UInt32 = 1 << 31
 
 /// The 12 bytes a hypervisor returns in EBX, ECX, EDX of its range's first leaf.
+///
+/// Kept as the three registers, so that a scan of 256 bases (and the vendor lookup at each)
+/// allocates nothing; `bytes` gives the 12 bytes in the order the registers spell them.
 public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    public let ebx: UInt32
+    public let ecx: UInt32
+    public let edx: UInt32
 
     public init(ebx: UInt32, ecx: UInt32, edx: UInt32) {
-        var b: [UInt8] = []
-        b.reserveCapacity(12)
-        for r in [ebx, ecx, edx] {
-            b.append(UInt8(truncatingIfNeeded: r))
-            b.append(UInt8(truncatingIfNeeded: r >> 8))
-            b.append(UInt8(truncatingIfNeeded: r >> 16))
-            b.append(UInt8(truncatingIfNeeded: r >> 24))
-        }
-        bytes = b
+        self.ebx = ebx
+        self.ecx = ecx
+        self.edx = edx
     }
 
+    /// The signature spelled by `text`, NUL-padded to 12 bytes; nil when it is longer.
     public init?(text: String) {
         let b = Array(text.utf8)
         guard b.count <= 12 else { return nil }
-        bytes = b + [UInt8](repeating: 0, count: 12 - b.count)
+        let padded = b + [UInt8](repeating: 0, count: 12 - b.count)
+        func word(_ i: Int) -> UInt32 {
+            UInt32(padded[i]) | UInt32(padded[i + 1]) << 8 | UInt32(padded[i + 2]) << 16
+                | UInt32(padded[i + 3]) << 24
+        }
+        self.init(ebx: word(0), ecx: word(4), edx: word(8))
+    }
+
+    /// The 12 bytes: EBX, ECX, EDX, each little-endian.
+    public var bytes: [UInt8] {
+        [ebx, ecx, edx].flatMap { r in (0..<4).map { UInt8(truncatingIfNeeded: r >> ($0 * 8)) } }
     }
 
     /// The signature as printable text: NULs dropped from the end, other non-printables as `\xNN`.
@@ -45,7 +55,7 @@ public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
-    public var isAllZero: Bool { bytes.allSatisfy { $0 == 0 } }
+    public var isAllZero: Bool { ebx == 0 && ecx == 0 && edx == 0 }
 
     /// Xen's "XenVMMXenVMM" (public/arch-x86/cpuid.h XEN_CPUID_SIGNATURE_EBX/ECX/EDX).
     public static let xen = HypervisorSignature(ebx: 0x566e_6558, ecx: 0x6558_4d4d, edx: 0x4d4d_566e)

@@ -48,6 +48,37 @@ import XenSystem
         #expect(throws: expected) { try CPUIDDump(parsing: text) }
     }
 
+    /// The byte-level reading of ASCII lines and the Character-level one agree: the same leaf,
+    /// spelled with tabs, CRLF, `0X`, short and upper-case digits, trailing blanks, or next to a
+    /// non-ASCII comment (which takes the Character-level path), reads as the same registers.
+    @Test(arguments: [
+        "   0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx=0x4d4d566e",
+        "0x40000000\t0x0:\teax=0x40000005\tebx=0x566E6558 ecx=0X65584D4D edx=0x4d4d566e  ",
+        "\t 0X40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx=0x4d4d566e\r",
+        "# é\n   0x40000000 0x00: eax=0x40000005 ebx=0x566e6558 ecx=0x65584d4d edx=0x4d4d566e \r",
+    ])
+    func leafLineSpellings(text: String) throws {
+        let dump = try CPUIDDump(parsing: text)
+        #expect(dump.cpus.count == 1 && dump.cpus[0].leaves.count == 1)
+        #expect(dump.cpus[0].leaves.first?.key == TableCPUID.Key(leaf: 0x4000_0000, subleaf: 0))
+        #expect(dump.cpus[0].leaves.first?.registers
+                == CPUIDRegisters(eax: 0x4000_0005, ebx: 0x566e_6558, ecx: 0x6558_4d4d, edx: 0x4d4d_566e))
+    }
+
+    /// Lines the fast path hands on: each error is the Character-level reading's.
+    @Test(arguments: [
+        ("   0x1 0x0:eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", "expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 5 fields"),
+        ("   0x1 0x0 : eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", "expected 'LEAF SUBLEAF: eax=… ebx=… ecx=… edx=…', got 7 fields"),
+        ("   0x1 0x0:: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4", "leaf and sub-leaf must be 0x-prefixed 32-bit hex numbers"),
+        ("   0x1 0x0: eax=0x1ebx=0x2 ecx=0x3 edx=0x4 x", "expected eax=0x<hex>, got 'eax=0x1ebx=0x2'"),
+        ("   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\r\r", "expected edx=0x<hex>, got 'edx=0x4\r'"),
+        ("   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x123456789", "expected edx=0x<hex>, got 'edx=0x123456789'"),
+        ("   0x1 0x0: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4\u{301}", "expected edx=0x<hex>, got 'edx=0x4\u{301}'"),
+    ])
+    func fastPathRejectsAsTheDefinitionDoes(text: String, reason: String) {
+        #expect(throws: CPUIDDumpError.syntax(line: 1, reason: reason)) { try CPUIDDump(parsing: text) }
+    }
+
     @Test func sameLeafInTwoCPUsIsNotADuplicate() throws {
         let line = "   0x00000001 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4"
         let dump = try CPUIDDump(parsing: "CPU 0:\n\(line)\nCPU 1:\n\(line)\n")

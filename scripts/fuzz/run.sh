@@ -102,16 +102,32 @@ done
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
-header="### $mode run, $(date -u +'%Y-%m-%d %H:%M UTC'), commit $commit$dirty, $(swiftc --version 2>&1 | head -1 | sed 's/ (.*//'), $(nproc) CPUs, $jobs at a time"
-table=$(printf '%s\n' "| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus |" \
-  "|---|---:|---:|---:|---:|---:|---:|---:|" "${rows[@]}")
-printf '%s\n\n%s\n' "$header" "$table"
+when=$(date -u +'%Y-%m-%d %H:%M UTC')
+toolchain=$(swiftc --version 2>&1 | head -1 | sed 's/ (.*//')
+header="### $mode run ($toolchain, $(nproc) CPUs, $jobs at a time)"
+# Each row says when and on which commit it ran, so targets can be run in separate invocations
+# (a long run is hours of one core): recording replaces the rows of the targets that ran and
+# keeps the others.
+for i in "${!rows[@]}"; do rows[$i]="${rows[$i]} $when | $commit$dirty |"; done
+columns="| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus | finished | commit |"
+rule="|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+printf '%s\n\n%s\n%s\n' "$header" "$columns" "$rule"; printf '%s\n' "${rows[@]}"
 
 if [ "$record" = 1 ]; then
-  # Replaces (or appends) this mode's section between its markers in RELIABILITY.md.
   section="fuzz-${section:-$mode}"
   [ -f RELIABILITY.md ] || printf '# Reliability\n' > RELIABILITY.md
-  body=$(printf '<!-- %s:begin -->\n%s\n\n%s\n<!-- %s:end -->' "$section" "$header" "$table" "$section")
+  # Rows already recorded for targets that did not run this time are kept (same column layout only).
+  kept=()
+  if grep -q "<!-- $section:begin -->" RELIABILITY.md; then
+    while IFS= read -r line; do
+      name=$(sed -n 's/^| \([a-z0-9-]*\) | .*/\1/p' <<< "$line")
+      [ -n "$name" ] && [ "$name" != target ] || continue
+      [ "$(awk -F'|' '{print NF}' <<< "$line")" -eq 12 ] || continue
+      case " ${targets[*]} " in *" $name "*) ;; *) kept+=("$line") ;; esac
+    done < <(awk -v b="<!-- $section:begin -->" -v e="<!-- $section:end -->" '$0 == b { on = 1; next } $0 == e { on = 0 } on' RELIABILITY.md)
+  fi
+  table=$(printf '%s\n' "${kept[@]}" "${rows[@]}" | sed '/^$/d' | sort -t'|' -k2,2)
+  body=$(printf '<!-- %s:begin -->\n%s\n\n%s\n%s\n%s\n<!-- %s:end -->' "$section" "$header" "$columns" "$rule" "$table" "$section")
   if grep -q "<!-- $section:begin -->" RELIABILITY.md; then
     awk -v b="<!-- $section:begin -->" -v e="<!-- $section:end -->" -v body="$body" '
       $0 == b { print body; skip = 1; next } $0 == e { skip = 0; next } !skip { print }' RELIABILITY.md > RELIABILITY.md.new
