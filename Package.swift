@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "XenInterface", dependencies: ["XenSystem"]),
         .target(name: "ABI32", dependencies: ["XenInterface"]),
         .target(name: "ABI64", dependencies: ["XenInterface"]),
-        .target(name: "XenCompat", dependencies: ["XenInterface", "ABI32", "ABI64"]),
+        .target(name: "XenCompat", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64"]),
         .target(name: "HypercallPage", dependencies: ["XenSystem", "CPUIDProbe", "XenInterface"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .executableTarget(

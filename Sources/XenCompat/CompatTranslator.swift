@@ -1,6 +1,7 @@
 import ABI32
 import ABI64
 import XenInterface
+import XenSystem
 
 /// Translates one structure between a 32-bit guest's layout (compat, x86_32) and the native
 /// x86_64 layout, as Xen's compat layer does for a 32-bit guest on a 64-bit hypervisor.
@@ -63,6 +64,13 @@ public struct CompatTranslator: Sendable {
 
         enum Operation: UInt8, Sendable {
             case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, narrowSigned8To4, general
+        }
+
+        /// True when every byte the step loads lies in a `sourceSize`-byte entry and every byte it
+        /// stores in a `targetSize`-byte one (what lets the loops skip per-access bounds checks).
+        func isInside(sourceSize: Int, targetSize: Int) -> Bool {
+            load >= 0 && store >= 0 && repeats >= 1
+                && load + loadWidth * repeats <= sourceSize && store + storeWidth * repeats <= targetSize
         }
 
         /// True when `next` continues this step's run (same kind and widths, contiguous on both sides).
@@ -194,6 +202,10 @@ public struct CompatTranslator: Sendable {
         outward += Self.zeroFill(size: compat.size, written: outward)
         self.inward = Self.compact(Self.absorbPadding(inward))
         self.outward = Self.compact(outward)
+        // The loops rely on this; a plan that broke it would be a bug here, not bad input.
+        precondition(self.inward.allSatisfy { $0.isInside(sourceSize: compat.size, targetSize: native.size) }
+                     && self.outward.allSatisfy { $0.isInside(sourceSize: native.size, targetSize: compat.size) },
+                     "\(description.name): a translation step lies outside its structure")
     }
 
     /// Zero stores for every target byte no move writes (padding, unused union tails), so a
@@ -308,7 +320,23 @@ public struct CompatTranslator: Sendable {
             output.replaceSubrange(0..<needed, with: bytes[0..<needed])
             return
         }
-        let source = bytes.span
+        // A plan that is one run over the whole entry on both sides (mmuext_op inward: three
+        // zero-extensions, cmd's padding folded in) is the same run over the whole batch: one
+        // loop over count × repeats scalars, no per-entry dispatch.
+        if steps.count == 1, var flat = steps.first, flat.load == 0, flat.store == 0,
+           flat.repeats * flat.loadWidth == sourceSize, flat.repeats * flat.storeWidth == targetSize {
+            flat.repeats *= count
+            try runBlocks([flat], bytes.span, 1, from: needed, to: produced, entrySize: sourceSize, into: &output)
+            return
+        }
+        try runBlocks(steps, bytes.span, count, from: sourceSize, to: targetSize, entrySize: sourceSize, into: &output)
+    }
+
+    /// The step loops over `count` entries of `sourceSize` → `targetSize` bytes. `entrySize` is
+    /// the size of one source structure (the entries here may be a whole flattened batch), for
+    /// naming the member of a failing value.
+    private func runBlocks(_ steps: [Step], _ source: Span<UInt8>, _ count: Int, from sourceSize: Int,
+                           to targetSize: Int, entrySize: Int, into output: inout [UInt8]) throws(ABIError) {
         var outputSpan = output.mutableSpan
         var target = outputSpan.mutableBytes
         // Blocks of entries, step by step within a block: the step's loop is chosen once per
@@ -328,8 +356,7 @@ public struct CompatTranslator: Sendable {
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
-                            target.storeBytes(of: UInt32(truncatingIfNeeded: Self.load4(source, at)).littleEndian,
-                                              toByteOffset: out, as: UInt32.self)
+                            Self.store4(UInt32(truncatingIfNeeded: Self.load4(source, at)), &target, out)
                             at += 4; out += 4
                         }
                     }
@@ -337,7 +364,7 @@ public struct CompatTranslator: Sendable {
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
-                            target.storeBytes(of: Self.load8(source, at).littleEndian, toByteOffset: out, as: UInt64.self)
+                            Self.store8(Self.load8(source, at), &target, out)
                             at += 8; out += 8
                         }
                     }
@@ -345,7 +372,7 @@ public struct CompatTranslator: Sendable {
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
-                            target.storeBytes(of: Self.load4(source, at).littleEndian, toByteOffset: out, as: UInt64.self)
+                            Self.store8(Self.load4(source, at), &target, out)
                             at += 4; out += 8
                         }
                     }
@@ -354,7 +381,7 @@ public struct CompatTranslator: Sendable {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
                             let value = Int64(Int32(truncatingIfNeeded: Self.load4(source, at)))
-                            target.storeBytes(of: value.littleEndian, toByteOffset: out, as: Int64.self)
+                            Self.store8(UInt64(bitPattern: value), &target, out)
                             at += 4; out += 8
                         }
                     }
@@ -364,11 +391,10 @@ public struct CompatTranslator: Sendable {
                         for _ in 0..<repeats {
                             let value = Self.load8(source, at)
                             guard value >> 32 == 0 else {
-                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
                                                        value: value, errno: Self.unrepresentableErrno)
                             }
-                            target.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: out,
-                                              as: UInt32.self)
+                            Self.store4(UInt32(truncatingIfNeeded: value), &target, out)
                             at += 8; out += 4
                         }
                     }
@@ -379,10 +405,10 @@ public struct CompatTranslator: Sendable {
                             let value = Self.load8(source, at)
                             let narrow = Int32(truncatingIfNeeded: value)
                             guard Int64(narrow) == Int64(bitPattern: value) else {
-                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
                                                        value: value, errno: Self.unrepresentableErrno)
                             }
-                            target.storeBytes(of: narrow.littleEndian, toByteOffset: out, as: Int32.self)
+                            Self.store4(UInt32(bitPattern: narrow), &target, out)
                             at += 8; out += 4
                         }
                     }
@@ -392,7 +418,7 @@ public struct CompatTranslator: Sendable {
                         for _ in 0..<repeats {
                             let value = Self.load(source, at, step.loadWidth)
                             if value != 0 {
-                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
                                                        value: value, errno: Self.unrepresentableErrno)
                             }
                             at += step.loadWidth
@@ -409,7 +435,7 @@ public struct CompatTranslator: Sendable {
                                     value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
                                 }
                             } else if step.loadWidth > step.storeWidth && !Self.fits(value, step) {
-                                throw .unrepresentable(structure: name, field: member(at: at - entry * sourceSize),
+                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
                                                        value: value, errno: Self.unrepresentableErrno)
                             }
                             Self.store(value, &target, out, step.storeWidth)
@@ -434,18 +460,13 @@ public struct CompatTranslator: Sendable {
     /// (32 measured best of 8...1024 with abi-bench).
     static let blockEntries = 32
 
-    @inline(__always)
-    static func load4(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
-        let bytes = span.extracting(offset..<(offset + 4))
-        return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
-    }
-
-    @inline(__always)
-    static func load8(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
-        let bytes = span.extracting(offset..<(offset + 8))
-        return UInt64(bytes[0]) | UInt64(bytes[1]) << 8 | UInt64(bytes[2]) << 16 | UInt64(bytes[3]) << 24
-            | UInt64(bytes[4]) << 32 | UInt64(bytes[5]) << 40 | UInt64(bytes[6]) << 48 | UInt64(bytes[7]) << 56
-    }
+    // The specialised loops' loads and stores check no bounds (XenSystem.UncheckedBytes): every
+    // step lies inside its entry on both sides (`Step.isInside`, checked when the plan is built)
+    // and the batch's entries lie inside both buffers (checked by `run` before any loop).
+    static func load4(_ span: Span<UInt8>, _ offset: Int) -> UInt64 { UncheckedBytes.load4(span, offset) }
+    static func load8(_ span: Span<UInt8>, _ offset: Int) -> UInt64 { UncheckedBytes.load8(span, offset) }
+    static func store4(_ value: UInt32, _ span: inout MutableRawSpan, _ offset: Int) { UncheckedBytes.store4(value, &span, offset) }
+    static func store8(_ value: UInt64, _ span: inout MutableRawSpan, _ offset: Int) { UncheckedBytes.store8(value, &span, offset) }
 
     @inline(__always)
     static func fits(_ value: UInt64, _ step: Step) -> Bool {

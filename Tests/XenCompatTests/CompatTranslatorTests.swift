@@ -109,6 +109,38 @@ extension CompatTranslator {
         #expect(accepted > 0)
         if translator.moves.contains(where: { $0.nativeWidth > $0.compatWidth }) { #expect(rejected > 0) }
     }
+
+    /// A batch is its entries translated one by one, whatever path the batch takes (blocks of
+    /// entries, or one flat run when the plan covers whole entries, as mmuext_op's inward one
+    /// does); a batch with one unrepresentable entry, in a later block, fails with that entry's
+    /// own error.
+    @Test(arguments: translatable)
+    func batchesAgreeWithSingleEntries(_ description: StructDescription) throws {
+        let translator = try CompatTranslator(description)
+        var random = SplitMix64(state: UInt64(description.name.utf8.count) &* 15_485_863)
+        let count = CompatTranslator.blockEntries * 2 + 5
+        let entries = (0..<count).map { _ in
+            (0..<translator.compat.size).map { _ in UInt8.random(in: 0...255, using: &random) }
+        }
+        let singles = try entries.map { try translator.toNative($0) }
+        let batch = try translator.toNative(batch: entries.flatMap { $0 }, count: count)
+        #expect(batch == singles.flatMap { $0 })
+        let back = try translator.toCompat(batch: batch, count: count)
+        #expect(back == (try singles.flatMap { try translator.toCompat($0) }))
+
+        // One entry of the second block gets a value no compat field can hold.
+        guard let wide = translator.moves.first(where: { $0.nativeWidth > $0.compatWidth })
+                ?? translator.nativeOnly.first.map({ field in
+                    CompatTranslator.Move(path: field.path, compatOffset: 0, compatWidth: 0, nativeOffset: field.offset,
+                                          nativeWidth: field.elementSize, count: 1, isSigned: false) }) else { return }
+        var broken = singles
+        let victim = CompatTranslator.blockEntries + 3
+        broken[victim][wide.nativeOffset + wide.nativeWidth - 1] = 0x40
+        var expected: ABIError?
+        do { _ = try translator.toCompat(broken[victim]) } catch { expected = error }
+        #expect(expected != nil, "\(description.name): \(wide.path) = 0x40… was accepted")
+        #expect(throws: expected!) { try translator.toCompat(batch: broken.flatMap { $0 }, count: count) }
+    }
 }
 
 extension LayoutField {
