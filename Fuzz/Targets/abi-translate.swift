@@ -8,7 +8,10 @@
 //   is zero; a rejection is .unrepresentable with -ERANGE; on success native -> compat -> native
 //   gives back the carried native bytes;
 // - a batch of N entries is the N single translations end to end; a negative or overflowing
-//   count, a short input or a short output buffer is a clean .shortBuffer, never a trap.
+//   count, a short input or a short output buffer is a clean .shortBuffer, never a trap;
+// - the arrays behind guest handles (CompatHandleArrays): 32-bit elements widen to their
+//   zero-extension; native elements narrow iff every one fits 32 bits, else the rejection names
+//   the first one that does not (index and value); a partial element is .wrongLength.
 import ABI32
 import ABI64
 import XenCompat
@@ -62,7 +65,7 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     let t = translators[Int(input.byte()) % translators.count]
     func padded(_ bytes: [UInt8], _ n: Int) -> [UInt8] { Array((bytes + [UInt8](repeating: 0, count: n)).prefix(n)) }
 
-    switch input.byte() % 4 {
+    switch input.byte() % 5 {
     case 0:
         let compat = padded(input.rest(), t.compat.size)
         guard let native = try? t.toNative(compat) else { require(false, "\(t.name): compat -> native rejected"); return 0 }
@@ -94,7 +97,8 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     case 2:
         // Batches: a count from the input, possibly negative or huge.
         let raw = Int(truncatingIfNeeded: Int64(bitPattern: input.uint64()))
-        let count = input.byte() & 1 == 0 ? raw & 7 : raw
+        // Small counts mostly, some over several blocks of entries, some absurd.
+        let count = input.byte() & 1 == 0 ? raw & 127 : raw
         let bytes = input.rest()
         let needed = t.compat.size.multipliedReportingOverflow(by: count)
         let fits = count >= 0 && !needed.overflow && needed.partialValue <= bytes.count
@@ -109,6 +113,38 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         } catch {
             require(!fits, "\(t.name): batch of \(count) rejected: \(error)")
             guard case .shortBuffer = error else { require(false, "batch rejection \(error)"); return 0 }
+        }
+    case 4:
+        let array = CompatHandleArrays.all[Int(input.byte()) % CompatHandleArrays.all.count]
+        let widen = input.byte() & 1 == 0
+        let bytes = input.rest()
+        let size = widen ? 4 : 8
+        do throws(ABIError) {
+            let out = widen ? try array.toNative(bytes) : try array.toCompat(bytes)
+            require(bytes.count % size == 0, "\(array.name): a partial element was accepted")
+            for e in 0..<(bytes.count / size) {
+                if widen {
+                    require(Array(out[(e * 8)..<(e * 8 + 4)]) == Array(bytes[(e * 4)..<(e * 4 + 4)])
+                            && out[(e * 8 + 4)..<(e * 8 + 8)].allSatisfy { $0 == 0 }, "\(array.name): element \(e) widened wrong")
+                } else {
+                    require(bytes[(e * 8 + 4)..<(e * 8 + 8)].allSatisfy { $0 == 0 }, "\(array.name): element \(e) truncated")
+                    require(Array(out[(e * 4)..<(e * 4 + 4)]) == Array(bytes[(e * 8)..<(e * 8 + 4)]), "\(array.name): element \(e)")
+                }
+            }
+            if !widen { require((try? array.toNative(out)) == bytes, "\(array.name): 64->32->64 changed") }
+        } catch {
+            require(!error.description.contains("\n"), "error spans lines")
+            if bytes.count % size != 0 {
+                guard case .wrongLength = error else { require(false, "\(array.name): partial element gave \(error)"); return 0 }
+                return 0
+            }
+            require(!widen, "\(array.name): widening rejected: \(error)")
+            guard case .unrepresentableElement(let name, let index, let value, _) = error else {
+                require(false, "\(array.name): rejection is \(error)"); return 0
+            }
+            let first = (0..<(bytes.count / 8)).first { load(bytes, $0 * 8, 8) >> 32 != 0 }
+            require(name == array.name && index == first && value == load(bytes, index * 8, 8),
+                    "\(array.name): rejection names element \(index), the first too wide is \(String(describing: first))")
         }
     default:
         // Into a caller's buffer of any size.

@@ -18,6 +18,9 @@ public enum ABIError: ClassifiedError, Equatable {
     /// A compat translation met a native value the 32-bit field cannot hold; Xen fails such a
     /// translation with `errno` (e.g. -ERANGE in common/compat/memory.c) instead of truncating.
     case unrepresentable(structure: String, field: String, value: UInt64, errno: XenErrno)
+    /// An element of an array behind a guest handle (a frame list) does not fit the 32-bit
+    /// guest's element; `xen` says what Xen does then.
+    case unrepresentableElement(array: String, index: Int, value: UInt64, xen: String)
     /// A hypercall argument is malformed (too many, too wide for the ABI, ...).
     case badArgument(String)
 
@@ -45,6 +48,9 @@ public enum ABIError: ClassifiedError, Equatable {
         case let .unrepresentable(structure, field, value, errno):
             return "\(structure).\(field): native value 0x\(String(value, radix: 16)) does not fit the "
                 + "32-bit field (-\(errno.name))"
+        case let .unrepresentableElement(array, index, value, xen):
+            return "\(array)[\(index)]: native value 0x\(String(value, radix: 16)) does not fit the 32-bit element "
+                + "(Xen: \(xen))"
         case let .badArgument(text):
             return text
         }

@@ -41,8 +41,16 @@ struct ABIListCommand: ParsableCommand {
                 .object([("group", .string(group.group)), ("header", .string(group.header)),
                          ("values", .object(group.constants.map { (group.prefix + $0.name, .number($0.value)) }))])
             }
-            print(JSONValue.object([("structures", .array(structures)), ("hypercalls", .array(hypercalls)),
-                                    ("constants", .array(groups))]).rendered)
+            let arrays = CompatHandleArrays.all.map { array -> JSONValue in
+                .object([("name", .string(array.name)), ("element", .string(array.element.rawValue)),
+                         ("count", .string(array.count)), ("direction", .string(array.direction.rawValue)),
+                         ("size_x86_32", .number(array.compatElementSize)),
+                         ("size_x86_64", .number(array.nativeElementSize)),
+                         ("xen_on_overflow", .string(array.xenOnOverflow)),
+                         ("translated_by", .string(array.translatedBy))])
+            }
+            print(JSONValue.object([("structures", .array(structures)), ("arrays", .array(arrays)),
+                                    ("hypercalls", .array(hypercalls)), ("constants", .array(groups))]).rendered)
             return
         }
         print("Structures (\(Catalog.structures.count)): name, header, size x86_32/x86_64, compat")
@@ -51,6 +59,12 @@ struct ABIListCommand: ParsableCommand {
             let size64 = description.architectures.contains(.x86_64) ? String(description.layout64.size) : "-"
             print("  \(pad(description.name, 40)) \(pad(description.header, 24)) \(pad(size32 + "/" + size64, 11)) "
                 + Self.compatStatus(description.name))
+        }
+        print("Arrays behind guest handles translated element by element (\(CompatHandleArrays.all.count)): "
+            + "STRUCT.HANDLE, element, count member, direction")
+        for array in CompatHandleArrays.all {
+            print("  \(pad(array.name, 40)) \(pad(array.element.rawValue, 12)) \(pad(array.count, 15)) "
+                + array.direction.rawValue)
         }
         print("Hypercalls (\(HypercallSignature.all.count)): number, name, arguments (x86_32 | x86_64 where they differ)")
         for hypercall in HypercallSignature.all {
