@@ -4,7 +4,10 @@
 #   scripts/fuzz/run.sh --ci                 CI: ~30 s per target from the seed corpus (fresh each run)
 #   scripts/fuzz/run.sh --runs 10000000      until each target has executed N inputs
 #   scripts/fuzz/run.sh --time 600           for S seconds per target
-#   options: --jobs J (targets run J at a time; default 1), --no-record (print, do not touch
+#   options: --jobs J (targets run J at a time; default 1), --workers W (each target runs as W
+#            processes sharing one corpus, which libFuzzer re-reads every second, so a slow target
+#            can use every core; --runs N is then split between them and their runs add up),
+#            --no-record (print, do not touch
 #            RELIABILITY.md), --section NAME (the RELIABILITY.md section; default: the mode),
 #            TARGET... (default: every Fuzz/Targets/*.swift). --runs and --time together: whichever
 #            comes first.
@@ -19,13 +22,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-mode=""; seconds=""; runs=""; jobs=1; record=1; section=""; targets=()
+mode=""; seconds=""; runs=""; jobs=1; workers=1; record=1; section=""; targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --ci) mode=ci; seconds=${FUZZ_CI_SECONDS:-30} ;;
     --time) mode=time; seconds=$2; shift ;;
     --runs) mode=runs; runs=$2; shift ;;
     --jobs) jobs=$2; shift ;;
+    --workers) workers=$2; shift ;;
     --no-record) record=0 ;;
     --section) section=$2; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -66,11 +70,28 @@ run_one() {
   read -r -a opts <<< "$(sed -n '1s|^// fuzz-options:||p' "Fuzz/Targets/$t.swift")"
   [ -f "Fuzz/Targets/$t.dict" ] && opts+=("-dict=Fuzz/Targets/$t.dict")
   [ -n "$seconds" ] && opts+=("-max_total_time=$seconds")
-  [ -n "$runs" ] && opts+=("-runs=$runs")
-  local start end status=0
+  [ -n "$runs" ] && opts+=("-runs=$(( (runs + workers - 1) / workers ))")
+  local start end status=0 w wpids=() wstatus
   start=$(date +%s)
-  "Fuzz/.build/bin/$t" "${opts[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts" \
-    "$corpus" > "$log" 2>&1 || status=$?
+  for w in $(seq 1 "$workers"); do
+    local wlog=$log
+    [ "$workers" -gt 1 ] && wlog=$LOGS/$t.w$w.log
+    "Fuzz/.build/bin/$t" "${opts[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      "$corpus" > "$wlog" 2>&1 &
+    wpids+=($!)
+  done
+  for w in "${wpids[@]}"; do wstatus=0; wait "$w" || wstatus=$?; [ "$wstatus" -eq 0 ] || status=$wstatus; done
+  if [ "$workers" -gt 1 ]; then
+    # One log for the figures: the workers' logs in turn, then their summed statistics.
+    { for w in $(seq 1 "$workers"); do echo "=== worker $w"; cat "$LOGS/$t.w$w.log"; done
+      echo "=== all workers"
+      grep -h '^stat::number_of_executed_units:' "$LOGS/$t".w*.log | awk '{ n += $2 } END { print "stat::number_of_executed_units: " n }'
+      grep -h '^stat::average_exec_per_sec:' "$LOGS/$t".w*.log | awk '{ n += $2 } END { print "stat::average_exec_per_sec: " n }'
+      # The last progress line of the worker with the most coverage features.
+      for w in $(seq 1 "$workers"); do grep -E '^#[0-9]+' "$LOGS/$t.w$w.log" | tail -1; done |
+        awk '{ for (i = 1; i <= NF; i++) if ($i == "ft:") print $(i + 1), $0 }' | sort -n | tail -1 | cut -d' ' -f2-
+    } > "$log"
+  fi
   end=$(date +%s)
   echo "$status $((end - start))" > "$LOGS/$t.status"
 }
@@ -97,20 +118,20 @@ for t in "${targets[@]}"; do
   crashes=$(grep -cE '^==[0-9]+==ERROR|^property violated|Fatal error|^==[0-9]+== ERROR: libFuzzer' "$log" || true)
   if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
   [ "$crashes" -eq 0 ] || { failed=1; echo "fuzz run: $t FAILED (status $status), see $log and $(ls -t Fuzz/.build/artifacts/$t/ 2>/dev/null | head -1)" >&2; }
-  rows+=("| $t | ${executed:-?} | ${wall}s | ${rate:-?} | $crashes | ${cov:-?} | ${ft:-?} | ${corp:-?} |")
+  rows+=("| $t | ${executed:-?} | ${wall}s | ${rate:-?} | $crashes | ${cov:-?} | ${ft:-?} | ${corp:-?} | $jobs × $workers |")
 done
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
 when=$(date -u +'%Y-%m-%d %H:%M UTC')
 toolchain=$(swiftc --version 2>&1 | head -1 | sed 's/ (.*//')
-header="### $mode run ($toolchain, $(nproc) CPUs, $jobs at a time)"
+header="### $mode run ($toolchain, $(nproc) CPUs)"
 # Each row says when and on which commit it ran, so targets can be run in separate invocations
 # (a long run is hours of one core): recording replaces the rows of the targets that ran and
 # keeps the others.
 for i in "${!rows[@]}"; do rows[$i]="${rows[$i]} $when | $commit$dirty |"; done
-columns="| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus | finished | commit |"
-rule="|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+columns="| target | runs | wall | runs/s | crashes | coverage (edges) | features | corpus | targets at a time × processes | finished | commit |"
+rule="|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
 printf '%s\n\n%s\n%s\n' "$header" "$columns" "$rule"; printf '%s\n' "${rows[@]}"
 
 if [ "$record" = 1 ]; then
@@ -122,7 +143,7 @@ if [ "$record" = 1 ]; then
     while IFS= read -r line; do
       name=$(sed -n 's/^| \([a-z0-9-]*\) | .*/\1/p' <<< "$line")
       [ -n "$name" ] && [ "$name" != target ] || continue
-      [ "$(awk -F'|' '{print NF}' <<< "$line")" -eq 12 ] || continue
+      [ "$(awk -F'|' '{print NF}' <<< "$line")" -eq 13 ] || continue
       case " ${targets[*]} " in *" $name "*) ;; *) kept+=("$line") ;; esac
     done < <(awk -v b="<!-- $section:begin -->" -v e="<!-- $section:end -->" '$0 == b { on = 1; next } $0 == e { on = 0 } on' RELIABILITY.md)
   fi
