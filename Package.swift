@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface", "ABITestSupport"]),
-        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenInterface", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),

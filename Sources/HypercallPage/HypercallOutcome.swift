@@ -1,3 +1,4 @@
+import XenInterface
 import XenSystem
 
 // How hypercall results print: one line for people, one JSON object for machines (the keys are

@@ -1,3 +1,4 @@
+import XenInterface
 import CPUIDProbe
 import XenSystem
 

@@ -1,3 +1,4 @@
+import XenInterface
 import XenSystem
 
 /// Whether a hypercall only reads, or changes hypervisor state.
@@ -11,13 +12,13 @@ public enum HypercallEffect: Sendable, Equatable {
     public static func of(_ op: HypercallNumber, subop: UInt64) -> HypercallEffect {
         switch op {
         case .xen_version:
-            return XenVersionOp(rawValue: UInt32(truncatingIfNeeded: subop)) != nil
+            return XenVersionOp(number: UInt32(truncatingIfNeeded: subop)) != nil
                 && subop <= UInt64(UInt32.max) ? .readOnly : .changesState
         case .memory_op:
-            return MemoryOp(rawValue: UInt32(truncatingIfNeeded: subop)) != nil
+            return MemoryOp(number: UInt32(truncatingIfNeeded: subop)) != nil
                 && subop <= UInt64(UInt32.max) ? .readOnly : .changesState
         case .sched_op:
-            return subop == UInt64(SchedOp.yield.rawValue) ? .readOnly : .changesState
+            return subop == UInt64(SchedOp.yield.number) ? .readOnly : .changesState
         default:
             return .changesState
         }

@@ -133,7 +133,7 @@ extension PrivcmdHypercaller {
 
     /// Issues one xen_version sub-op and decodes its answer.
     public func xenVersion(_ op: XenVersionOp) throws(HypercallPageError) -> XenVersionAnswer {
-        let subop = UInt64(op.rawValue)
+        let subop = UInt64(op.number)
         switch op {
         case .version, .pagesize:
             let r = try call(.xen_version, [subop, 0])
@@ -176,16 +176,16 @@ extension PrivcmdHypercaller {
     public func readOnly(_ query: ReadOnlyQuery) throws(HypercallPageError) -> HypercallResult {
         switch query {
         case .maximum_ram_page:
-            return try call(.memory_op, [UInt64(MemoryOp.maximum_ram_page.rawValue), 0])
+            return try call(.memory_op, [UInt64(MemoryOp.maximum_ram_page.number), 0])
         case .current_reservation:
             // struct xen_memory_domain { domid_t domid; } (public/memory.h), domid_t is 16 bits.
             let input = [UInt8(truncatingIfNeeded: DOMID_SELF), UInt8(truncatingIfNeeded: DOMID_SELF >> 8)]
             let (r, _) = try withBuffer(input: input, outputCount: 0) { address throws(HypercallPageError) in
-                try call(.memory_op, [UInt64(MemoryOp.current_reservation.rawValue), address])
+                try call(.memory_op, [UInt64(MemoryOp.current_reservation.number), address])
             }
             return r
         case .yield:
-            return try call(.sched_op, [UInt64(SchedOp.yield.rawValue), 0])
+            return try call(.sched_op, [UInt64(SchedOp.yield.number), 0])
         }
     }
 }

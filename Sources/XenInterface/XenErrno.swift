@@ -163,4 +163,58 @@ public struct XenErrno: RawRepresentable, Hashable, Sendable, CustomStringConver
     }
 
     public var description: String { "\(name) (\(rawValue))" }
+
+    /// The header's comment for the value, or "unknown Xen error".
+    public var text: String {
+        switch rawValue {
+        case 1: return "Operation not permitted"
+        case 2: return "No such file or directory"
+        case 3: return "No such process"
+        case 5: return "I/O error"
+        case 6: return "No such device or address"
+        case 7: return "Arg list too long"
+        case 8: return "Exec format error"
+        case 9: return "Bad file number"
+        case 10: return "No child processes"
+        case 11: return "Try again"
+        case 12: return "Out of memory"
+        case 13: return "Permission denied"
+        case 14: return "Bad address"
+        case 16: return "Device or resource busy"
+        case 17: return "File exists"
+        case 18: return "Cross-device link"
+        case 19: return "No such device"
+        case 20: return "Not a directory"
+        case 21: return "Is a directory"
+        case 22: return "Invalid argument"
+        case 23: return "File table overflow"
+        case 24: return "Too many open files"
+        case 28: return "No space left on device"
+        case 30: return "Read-only file system"
+        case 31: return "Too many links"
+        case 33: return "Math argument out of domain of func"
+        case 34: return "Math result not representable"
+        case 35: return "Resource deadlock would occur"
+        case 36: return "File name too long"
+        case 37: return "No record locks available"
+        case 38: return "Function not implemented"
+        case 39: return "Directory not empty"
+        case 61: return "No data available"
+        case 62: return "Timer expired"
+        case 74: return "Not a data message"
+        case 75: return "Value too large for defined data type"
+        case 84: return "Illegal byte sequence"
+        case 88: return "Socket operation on non-socket"
+        case 90: return "Message too large."
+        case 95: return "Operation not supported on transport endpoint"
+        case 98: return "Address already in use"
+        case 99: return "Cannot assign requested address"
+        case 105: return "No buffer space available"
+        case 106: return "Transport endpoint is already connected"
+        case 107: return "Transport endpoint is not connected"
+        case 110: return "Connection timed out"
+        case 111: return "Connection refused"
+        default: return "unknown Xen error"
+        }
+    }
 }

@@ -120,7 +120,7 @@ struct HypercallPageInstall: ParsableCommand {
         var call: UserModeCall? = nil
         if !noCall && page.verified {
             call = try installer.callFromUserMode(page, hypercall: .xen_version,
-                                                  arguments: [UInt64(XenVersionOp.version.rawValue), 0])
+                                                  arguments: [UInt64(XenVersionOp.version.number), 0])
         }
         print(json ? page.json(call: call, includePage: showPage).rendered
                    : page.lines(call: call, includePage: showPage).joined(separator: "\n"))

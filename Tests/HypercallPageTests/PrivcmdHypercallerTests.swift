@@ -1,3 +1,4 @@
+import XenInterface
 import Testing
 import XenSystem
 @testable import HypercallPage

@@ -115,7 +115,20 @@ def errno_swift():
             "    public var name: String {",
             '        Self.all.first { $0.errno == self }?.name ?? "E\\(rawValue)"',
             "    }", "",
-            '    public var description: String { "\\(name) (\\(rawValue))" }',
+            '    public var description: String { "\\(name) (\\(rawValue))" }', "",
+            "    /// The header's comment for the value, or \"unknown Xen error\".",
+            "    public var text: String {",
+            "        switch rawValue {"]
+    seen = set()
+    for name, value in visible:
+        if value in seen:
+            continue
+        seen.add(value)
+        text = comments.get(name, name).replace("\\", "\\\\").replace('"', '\\"')
+        out.append(f'        case {value}: return "{text}"')
+    out += ['        default: return "unknown Xen error"',
+            "        }",
+            "    }",
             "}", ""]
     return "\n".join(out)
 
