@@ -43,6 +43,10 @@ if [ ${#targets[@]} -eq 0 ]; then
   for f in Fuzz/Targets/*.swift; do targets+=("$(basename "$f" .swift)"); done
 fi
 
+# The commit under test, read now: the tree may move on while a long run goes.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
+
 scripts/fuzz/build.sh "${targets[@]}"
 
 # Crash reports from the Swift runtime's backtracer would race ASan's; ASan's are the useful ones.
@@ -121,8 +125,6 @@ for t in "${targets[@]}"; do
   rows+=("| $t | ${executed:-?} | ${wall}s | ${rate:-?} | $crashes | ${cov:-?} | ${ft:-?} | ${corp:-?} | $jobs × $workers |")
 done
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git diff --quiet HEAD -- Sources Fuzz 2>/dev/null || echo "+changes")
 when=$(date -u +'%Y-%m-%d %H:%M UTC')
 toolchain=$(swiftc --version 2>&1 | head -1 | sed 's/ (.*//')
 header="### $mode run ($toolchain, $(nproc) CPUs)"
