@@ -52,6 +52,8 @@ public enum CompatCatalog {
         ("sched_remote_shutdown", .sched_remote_shutdown), ("sched_shutdown", .sched_shutdown),
         ("vcpu_get_physid", .vcpu_get_physid), ("vcpu_register_vcpu_info", .vcpu_register_vcpu_info),
         ("vcpu_set_periodic_timer", .vcpu_set_periodic_timer),
+        ("vcpu_hvm_context", .vcpu_hvm_context), ("vcpu_hvm_x86_32", .vcpu_hvm_x86_32),
+        ("vcpu_hvm_x86_64", .vcpu_hvm_x86_64),
     ]
 
     /// A translator for any covered structure that exists in both ABIs (the `!` ones, the

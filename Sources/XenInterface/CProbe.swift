@@ -9,7 +9,7 @@ public enum CProbe {
     /// The headers a guest includes for the covered structures.
     public static let headers = [
         "xen.h", "memory.h", "grant_table.h", "event_channel.h", "vcpu.h", "sched.h", "physdev.h",
-        "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/params.h", "errno.h",
+        "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "hvm/params.h", "errno.h",
         "arch-x86/hvm/start_info.h",
     ]
 

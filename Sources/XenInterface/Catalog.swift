@@ -44,6 +44,8 @@ public enum Catalog {
         .xen_hvm_altp2m_set_mem_access_multi, .xen_hvm_altp2m_change_gfn, .xen_hvm_altp2m_suppress_ve,
         .xen_hvm_altp2m_suppress_ve_multi, .xen_hvm_altp2m_get_vcpu_p2m_idx, .xen_hvm_altp2m_set_visibility,
         .xen_hvm_altp2m_op,
+        // public/hvm/hvm_vcpu.h
+        .vcpu_hvm_x86_32, .vcpu_hvm_x86_64, .vcpu_hvm_context,
     ]
 
     /// The structure with C tag `name` (with or without a leading `struct `).

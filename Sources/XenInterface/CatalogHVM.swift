@@ -1,5 +1,5 @@
-// Structures of public/hvm/hvm_op.h. hvm/params.h defines numbers only (see
-// Constants.generated.swift); features.h likewise.
+// Structures of public/hvm/hvm_op.h and public/hvm/hvm_vcpu.h. hvm/params.h defines numbers only
+// (see Constants.generated.swift); features.h likewise.
 
 extension StructDescription {
     public static let xen_hvm_param = StructDescription("xen_hvm_param", "hvm/hvm_op.h", [
@@ -65,5 +65,22 @@ extension StructDescription {
             .record("set_visibility", .xen_hvm_altp2m_set_visibility),
             .array("pad", .scalar(.uint8), 64),
         ]),
+    ])
+
+    // MARK: public/hvm/hvm_vcpu.h (VCPUOP_initialise's argument for HVM and PVH guests)
+
+    public static let vcpu_hvm_x86_32 = StructDescription("vcpu_hvm_x86_32", "hvm/hvm_vcpu.h",
+        ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "cr0", "cr3", "cr4", "pad1"].map { .u32($0) }
+        + [.u64("efer")]
+        + ["cs_base", "ds_base", "ss_base", "es_base", "tr_base",
+           "cs_limit", "ds_limit", "ss_limit", "es_limit", "tr_limit"].map { .u32($0) }
+        + ["cs_ar", "ds_ar", "ss_ar", "es_ar", "tr_ar"].map { .u16($0) }
+        + [.array("pad2", .scalar(.uint16), 3)])
+    public static let vcpu_hvm_x86_64 = StructDescription("vcpu_hvm_x86_64", "hvm/hvm_vcpu.h",
+        ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "rip", "rflags", "cr0", "cr3", "cr4", "efer"]
+            .map { .u64($0) })
+    public static let vcpu_hvm_context = StructDescription("vcpu_hvm_context", "hvm/hvm_vcpu.h", [
+        .u32("mode"), .u32("pad"),
+        .union("cpu_regs", [.record("x86_32", .vcpu_hvm_x86_32), .record("x86_64", .vcpu_hvm_x86_64)]),
     ])
 }
