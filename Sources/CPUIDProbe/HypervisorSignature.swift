@@ -88,14 +88,14 @@ public enum HypervisorVendor: String, Sendable, CaseIterable {
         ("HAXMHAXMHAXM", .haxm),       // Intel HAXM
     ]
 
-    private static let bySignature: [HypervisorSignature: HypervisorVendor] = {
-        var d: [HypervisorSignature: HypervisorVendor] = [:]
-        for (text, vendor) in table { if let s = HypervisorSignature(text: text) { d[s] = vendor } }
-        return d
-    }()
+    /// The table as registers. A linear search of 17 three-word compares is cheaper than hashing,
+    /// and an exhaustive scan asks 256 times, mostly for all-zero (unused) bases.
+    private static let signatures: [(signature: HypervisorSignature, vendor: HypervisorVendor)] =
+        table.compactMap { entry in HypervisorSignature(text: entry.signature).map { ($0, entry.vendor) } }
 
     public init?(signature: HypervisorSignature) {
-        guard let v = HypervisorVendor.bySignature[signature] else { return nil }
-        self = v
+        guard !signature.isAllZero,
+              let entry = HypervisorVendor.signatures.first(where: { $0.signature == signature }) else { return nil }
+        self = entry.vendor
     }
 }
