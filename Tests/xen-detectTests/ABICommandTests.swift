@@ -55,6 +55,24 @@ import Testing
         #expect(rejected.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func translateTheFrameListBehindAHandle() throws {
+        let native = try Binary.run(["abi", "translate", "gnttab_setup_table.frame_list", "--from", "32", "--to", "64",
+                                     "78563412" + "ffffffff"])
+        #expect(native.status == 0 && native.stdout == "7856341200000000" + "ffffffff00000000" + "\n")
+        let back = try Binary.run(["abi", "translate", "gnttab_setup_table.frame_list", "--from", "64", "--to", "32",
+                                   "7856341200000000" + "ffffffff00000000"])
+        #expect(back.status == 0 && back.stdout == "78563412" + "ffffffff" + "\n")
+        let wide = try Binary.run(["abi", "translate", "gnttab_setup_table.frame_list", "--from", "64", "--to", "32",
+                                   "0100000000000000" + "0000000001000000"])
+        #expect(wide.status == 65 && wide.stdout.isEmpty)
+        #expect(wide.stderr.contains("frame_list[1]") && wide.stderr.contains("GNTST_address_too_big"))
+        let list = try json(try Binary.run(["abi", "list", "--json"]).stdout)
+        let arrays = try #require(list["arrays"] as? [[String: Any]])
+        let frames = try #require(arrays.first { $0["name"] as? String == "xen_mem_acquire_resource.frame_list" })
+        #expect(frames["element"] as? String == "xen_pfn_t" && frames["count"] as? String == "nr_frames")
+        #expect(frames["size_x86_32"] as? Int == 4 && frames["size_x86_64"] as? Int == 8)
+    }
+
     @Test func decodeJSONGivesNumbersStringsAndLists() throws {
         let hex = "ffffffff" + "0100000000000000" + String(repeating: "0200000000000000", count: 4)
         let result = try Binary.run(["abi", "decode", "vcpu_runstate_info", "--abi", "32", hex, "--json"])
