@@ -66,7 +66,8 @@ func check(_ page: [UInt8]) {
     if report.isWellFormed, let flavor = report.flavor {
         require(page == HypercallStub.expectedPage(flavor), "a page Xen would not write decoded well formed as \(flavor)")
     }
-    for a in report.anomalies { require(!a.description.contains("\n"), "anomaly text spans lines") }
+    // Byte-wise: a line feed anywhere (also inside a "\r\n" Character) breaks the one-line rule.
+    for a in report.anomalies { require(!a.description.utf8.contains(0x0a), "anomaly text spans lines") }
     if let flavor = report.flavor {
         let calls = report.entries.filter { if case .call(let f, _) = $0 { return f != flavor } else { return false } }
         require(calls.isEmpty, "flavor \(flavor) reported with entries of another flavor")
