@@ -58,6 +58,6 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "xen-detectTests", dependencies: ["xen-detect"]),
+        .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),
     ]
 )

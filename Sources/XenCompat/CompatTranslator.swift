@@ -138,7 +138,7 @@ public struct CompatTranslator: Sendable {
     /// Builds the plan for `description`; fails if a (non-padding) compat member has no native counterpart.
     public init(_ description: StructDescription) throws(ABIError) {
         guard description.architectures.count == 2 else {
-            throw .badArgument("\(description.name) exists in one ABI only; nothing to translate")
+            throw .notTranslatable(structure: description.name, reason: "it exists in one ABI only")
         }
         let compat = description.layout32
         let native = description.layout64
@@ -165,7 +165,8 @@ public struct CompatTranslator: Sendable {
         // A compat member left out must lie inside an accepted one (a union alternative).
         for path in unmatched {
             guard let field = compat.field(path), accepted.contains(where: { Self.overlap($0.compat, field) }) else {
-                throw .badArgument("\(description.name): compat member \(path) has no native counterpart")
+                throw .notTranslatable(structure: description.name,
+                                       reason: "compat member \(path) has no native counterpart")
             }
         }
         accepted.sort { $0.compat.offset < $1.compat.offset || ($0.compat.offset == $1.compat.offset && $0.order < $1.order) }

@@ -23,10 +23,14 @@ public enum ABIError: ClassifiedError, Equatable {
     case unrepresentableElement(array: String, index: Int, value: UInt64, xen: String)
     /// A hypercall argument is malformed (too many, too wide for the ABI, ...).
     case badArgument(String)
+    /// The structure has no compat translation (it exists in one ABI only, or its two headers
+    /// differ in members, as vcpu_guest_context's do: Xen reads each layout itself). A usage
+    /// error: the name is wrong for the command, whatever the bytes.
+    case notTranslatable(structure: String, reason: String)
 
     public var kind: FailureKind {
         switch self {
-        case .unknownName: return .usage
+        case .unknownName, .notTranslatable: return .usage
         default: return .badInput
         }
     }
@@ -53,6 +57,8 @@ public enum ABIError: ClassifiedError, Equatable {
                 + "(Xen: \(xen))"
         case let .badArgument(text):
             return text
+        case let .notTranslatable(structure, reason):
+            return "\(structure) cannot be translated: \(reason)"
         }
     }
 }
