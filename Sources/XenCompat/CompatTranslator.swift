@@ -387,32 +387,33 @@ public struct CompatTranslator: Sendable {
                         }
                     }
                 case .narrow8To4:
+                    // Branch-free over the block: OR the high halves together, and look for the
+                    // first value that does not fit only when one does (the error path).
+                    var high: UInt64 = 0
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
                             let value = Self.load8(source, at)
-                            guard value >> 32 == 0 else {
-                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
-                                                       value: value, errno: Self.unrepresentableErrno)
-                            }
+                            high |= value >> 32
                             Self.store4(UInt32(truncatingIfNeeded: value), &target, out)
                             at += 8; out += 4
                         }
                     }
+                    if high != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
                 case .narrowSigned8To4:
+                    // As above: a value fits when its upper 33 bits are all equal (a sign extension).
+                    var bad: UInt64 = 0
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
                             let value = Self.load8(source, at)
                             let narrow = Int32(truncatingIfNeeded: value)
-                            guard Int64(narrow) == Int64(bitPattern: value) else {
-                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
-                                                       value: value, errno: Self.unrepresentableErrno)
-                            }
+                            bad |= UInt64(bitPattern: Int64(narrow)) ^ value
                             Self.store4(UInt32(bitPattern: narrow), &target, out)
                             at += 8; out += 4
                         }
                     }
+                    if bad != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
                 case .check:
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load
@@ -446,6 +447,25 @@ public struct CompatTranslator: Sendable {
                 }
             }
             first += entries
+        }
+    }
+
+    /// Throws for the first value of a narrowing step, in entry order within the block, that does
+    /// not fit its 32-bit field (the loops only learn that one did not).
+    private func failNarrowing(_ step: Step, _ source: Span<UInt8>, _ entries: Range<Int>, _ sourceSize: Int,
+                               _ entrySize: Int) throws(ABIError) {
+        for entry in entries {
+            var at = entry * sourceSize + step.load
+            for _ in 0..<step.repeats {
+                let value = Self.load8(source, at)
+                let fits = step.isSigned ? Int64(Int32(truncatingIfNeeded: value)) == Int64(bitPattern: value)
+                                         : value >> 32 == 0
+                if !fits {
+                    throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
+                                           value: value, errno: Self.unrepresentableErrno)
+                }
+                at += 8
+            }
         }
     }
 
