@@ -394,21 +394,21 @@ public struct CompatTranslator: Sendable {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
                             let value = Self.load8(source, at)
-                            high |= value >> 32
+                            high |= Self.lostBits(value, signed: false)
                             Self.store4(UInt32(truncatingIfNeeded: value), &target, out)
                             at += 8; out += 4
                         }
                     }
                     if high != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
                 case .narrowSigned8To4:
-                    // As above: a value fits when its upper 33 bits are all equal (a sign extension).
+                    // As above, for a signed value.
                     var bad: UInt64 = 0
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
                         for _ in 0..<repeats {
                             let value = Self.load8(source, at)
                             let narrow = Int32(truncatingIfNeeded: value)
-                            bad |= UInt64(bitPattern: Int64(narrow)) ^ value
+                            bad |= Self.lostBits(value, signed: true)
                             Self.store4(UInt32(bitPattern: narrow), &target, out)
                             at += 8; out += 4
                         }
@@ -458,15 +458,21 @@ public struct CompatTranslator: Sendable {
             var at = entry * sourceSize + step.load
             for _ in 0..<step.repeats {
                 let value = Self.load8(source, at)
-                let fits = step.isSigned ? Int64(Int32(truncatingIfNeeded: value)) == Int64(bitPattern: value)
-                                         : value >> 32 == 0
-                if !fits {
+                if Self.lostBits(value, signed: step.isSigned) != 0 {
                     throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
                                            value: value, errno: Self.unrepresentableErrno)
                 }
                 at += 8
             }
         }
+    }
+
+    /// The bits of `value` that narrowing to 32 bits would lose: 0 when it fits. Unsigned, that is
+    /// the upper half; signed, a value fits when its upper 33 bits are equal (a sign extension).
+    /// The one definition of "fits" for the batch loops and for the error they raise.
+    @inline(__always)
+    static func lostBits(_ value: UInt64, signed: Bool) -> UInt64 {
+        signed ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: value))) ^ value : value >> 32
     }
 
     /// The native member at byte `offset` (for an error message; runs merge several members).
