@@ -21,7 +21,9 @@ void xd_cpuid(uint32_t leaf, uint32_t subleaf, xd_cpuid_regs *out);
 /// which a Xen PV guest kernel forwards to Xen and every other context faults with #UD.
 /// Returns 0 when the instruction completed, 1 when it raised SIGILL (not a Xen PV
 /// context), -1 with errno set when the SIGILL handler could not be installed.
-/// The caller's SIGILL disposition is restored before returning.
+/// The caller's SIGILL disposition is restored before returning. Safe to call from many
+/// threads at once: each thread's jump buffer is its own (thread-local), and the window in
+/// which the SIGILL handler is installed is taken by one thread at a time.
 int xd_cpuid_forced(uint32_t leaf, uint32_t subleaf, xd_cpuid_regs *out);
 
 /// ioctl(2) with a pointer argument: Swift cannot call the variadic ioctl.
