@@ -126,15 +126,18 @@ extension HypercallPageReport {
 }
 
 extension InstalledPage {
-    /// `{"installed","msr","gfn","flavor","verified","userModeCall":{"hypercall","rax","errno"}|null,
-    /// "anomalies"}`, plus `"page"` (hex) when asked.
+    /// `{"installed","msr","gfn","backing","xenWrote","flavor","verified","kernelTaint",
+    /// "userModeCall":{"hypercall","rax","errno"}|null,"anomalies"}`, plus `"page"` (hex) when asked.
     public func json(call: UserModeCall?, includePage: Bool = false) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("installed", .bool(true)),
             ("msr", .number(msr)),
             ("gfn", .number(gfn)),
+            ("backing", .string(PrivcmdHypercaller.bufferDevicePath)),
+            ("xenWrote", .bool(xenWrote)),
             ("flavor", report.flavor.map { .string($0.rawValue) } ?? .null),
             ("verified", .bool(verified)),
+            ("kernelTaint", kernelTaint.map { .number($0) } ?? .null),
             ("userModeCall", call.map {
                 .object([
                     ("hypercall", .string($0.hypercall.description)),
@@ -152,8 +155,13 @@ extension InstalledPage {
     public func lines(call: UserModeCall?, includePage: Bool = false) -> [String] {
         var lines = [
             "installed: wrote 0x\(String(msrValue, radix: 16)) (gfn 0x\(String(gfn, radix: 16)) << 12) to MSR 0x\(String(msr, radix: 16))",
-            "page: " + report.summary(verified: verified),
+            "page: a \(PrivcmdHypercaller.bufferDevicePath) page (its frame cannot move), frame unchanged after the write",
+            "page: " + (xenWrote ? report.summary(verified: verified) : "still the canary: Xen wrote nothing into this frame, NOT verified"),
         ]
+        if let kernelTaint {
+            let s = kernelTaint & HypercallPageInstaller.taintCPUOutOfSpec != 0
+            lines.append("kernel taint \(kernelTaint)\(s ? " (S: CPU out of spec, set by the msr driver's write)" : "")")
+        }
         lines += report.anomalyLines(limit: 8)
         if let call {
             let e = call.errno.map { " = -\($0.name)" } ?? ""

@@ -57,16 +57,24 @@ public struct InstallRequest: Sendable, Equatable {
 public struct HypercallPageError: ClassifiedError, Equatable {
     public let kind: FailureKind
     public let description: String
-    public init(_ kind: FailureKind, _ description: String) {
+    /// The errno of the system call that failed, when one did.
+    public let errno: Errno?
+    public init(_ kind: FailureKind, _ description: String, errno: Errno? = nil) {
         self.kind = kind
         self.description = description
+        self.errno = errno
     }
+    /// The same kind, message and errno as a failed system call.
+    init(_ error: SystemError) { self.init(error.kind, error.description, errno: error.errno) }
 }
 
-/// An installed page, still mapped and locked in this process.
+/// An installed page: the hypercall buffer page Xen wrote its stubs into, still mapped in this
+/// process until `release()` (or until the last copy of this value goes).
 public struct InstalledPage: Sendable, Equatable {
+    /// The page's mapping (from /dev/xen/hypercall); released once, whichever copy releases it.
     public let region: MappedRegion
     public let msr: UInt32
+    /// The page's guest frame, read from /proc/self/pagemap before the MSR write and again after it.
     public let gfn: UInt64
     /// The value written to the MSR.
     public let msrValue: UInt64
@@ -74,8 +82,17 @@ public struct InstalledPage: Sendable, Equatable {
     public let bytes: [UInt8]
     /// The page decoded.
     public let report: HypercallPageReport
-    /// True when the page is exactly what Xen writes for the expected flavor.
+    /// False when the page still held the canary the installer filled it with: Xen wrote nothing
+    /// into this frame.
+    public let xenWrote: Bool
+    /// True when Xen wrote the page and it is exactly what Xen writes for the expected flavor.
     public let verified: Bool
+    /// The kernel's taint mask (/proc/sys/kernel/tainted) after the write, when readable: the msr
+    /// driver sets TAINT_CPU_OUT_OF_SPEC on every write (Linux arch/x86/kernel/msr.c msr_write).
+    public let kernelTaint: UInt64?
+
+    /// Unmaps the page; releasing again does nothing.
+    public func release() { region.release() }
 }
 
 /// The result of calling an entry of the installed page from user mode.
@@ -87,9 +104,14 @@ public struct UserModeCall: Sendable, Equatable {
     public var errno: XenErrno? { XenErrno(result: rax) }
 }
 
-/// Installs the hypercall page from user space: a locked page of this process, its guest frame
-/// from /proc/self/pagemap, `gfn << 12` written to the MSR through /dev/cpu/N/msr, the page read
-/// back and decoded. Every refusal happens before anything is opened for writing.
+/// Installs the hypercall page from user space. The page is one of Linux's hypercall buffer
+/// pages (/dev/xen/hypercall, drivers/xen/privcmd-buf.c): kernel pages from alloc_page, never on
+/// the LRU, so compaction cannot migrate them and their frame cannot change while mapped (an
+/// mlocked anonymous page can move: mlock keeps a page resident, not in place). The install fills
+/// the page with a canary, reads its guest frame from /proc/self/pagemap, writes `gfn << 12` to
+/// the MSR CPUID names through /dev/cpu/N/msr, reads the frame again and the page back: a frame
+/// that changed, or a page that still holds the canary, fails loudly and nothing is executed.
+/// Every refusal happens before anything is opened for writing.
 public struct HypercallPageInstaller {
     public let system: any HypervisorCalls
     public init(system: any HypervisorCalls) { self.system = system }
@@ -103,6 +125,17 @@ public struct HypercallPageInstaller {
 
     /// Linux arch/x86/kernel/msr.c: an MSR is read and written as 8 bytes at offset = its number.
     static let msrValueSize = 8
+    /// Linux include/linux/panic.h: TAINT_CPU_OUT_OF_SPEC, the bit the msr driver sets on a write.
+    public static let taintCPUOutOfSpec: UInt64 = 1 << 2
+    static let taintPath = "/proc/sys/kernel/tainted"
+    /// Linux security/lockdown/lockdown.c: the active level is the bracketed word ("none" when off).
+    static let lockdownPath = "/sys/kernel/security/lockdown"
+    /// Linux arch/x86/kernel/msr.c: msr.allow_writes=off refuses every write with EPERM.
+    static let allowWritesPath = "/sys/module/msr/parameters/allow_writes"
+
+    /// What the page holds before the write: a pattern no hypercall page contains (Xen fills
+    /// every byte it does not use with int3, 0xcc), so a page still equal to it was not written.
+    public static let canary: [UInt8] = (0..<XEN_PAGE_SIZE).map { UInt8(truncatingIfNeeded: 0xa5 ^ $0) }
 
     static func msrDevice(cpu: Int) -> String { "/dev/cpu/\(cpu)/msr" }
     static func cpuDirectory(cpu: Int) -> String { "/sys/devices/system/cpu/cpu\(cpu)" }
@@ -131,6 +164,10 @@ public struct HypercallPageInstaller {
         guard request.writeEnabled else {
             throw HypercallPageError(.refused, "installing writes MSR 0x\(hex(msr)) and changes hypervisor state: pass --yes-write-msr to allow it")
         }
+        // pagemap counts pages of this process; the MSR takes a frame of Xen's 4 KiB pages.
+        guard system.pageSize == XEN_PAGE_SIZE else {
+            throw HypercallPageError(.refused, "the page size is \(system.pageSize) bytes, not Xen's \(XEN_PAGE_SIZE): pagemap's frame numbers would not be Xen's; refusing to write the hypercall MSR")
+        }
         guard system.effectiveUserID() == 0 else {
             throw HypercallPageError(.permission, "installing the hypercall page needs root (the MSR device and page frames)")
         }
@@ -140,48 +177,89 @@ public struct HypercallPageInstaller {
         return msr
     }
 
-    /// Installs and verifies the page. The page stays mapped: unmap it with `release`.
+    /// Installs and verifies the page. The page stays mapped: release it with `release()`.
     public func install(_ target: InstallTarget, _ request: InstallRequest) throws(HypercallPageError) -> InstalledPage {
         let msr = try check(target, request)
+        let bufferPath = PrivcmdHypercaller.bufferDevicePath
+        let bufferFD: FileDescriptor
+        do { bufferFD = try system.open(bufferPath, .readWrite) } catch {
+            if error.kind == .missing {
+                throw HypercallPageError(.refused, "no \(bufferPath) (xen-privcmd's hypercall buffers): no page here whose frame cannot move, and an mlocked page can be migrated; refusing to write the hypercall MSR", errno: error.errno)
+            }
+            throw HypercallPageError(error)
+        }
+        defer { system.close(bufferFD) }
         let device = Self.msrDevice(cpu: request.cpu)
         let msrFD: FileDescriptor
         do { msrFD = try system.open(device, .readWrite) } catch {
             if error.kind == .missing {
-                throw HypercallPageError(.missing, "no \(device): the msr driver is not loaded (modprobe msr)")
+                throw HypercallPageError(.missing, "no \(device): the msr driver is not loaded (modprobe msr)", errno: error.errno)
             }
-            throw HypercallPageError(error.kind, error.description)
+            throw HypercallPageError(error)
         }
         defer { system.close(msrFD) }
 
         let region: MappedRegion
-        do { region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE) } catch {
-            throw HypercallPageError(error.kind, error.description)
+        do { region = try system.mapDevice(bufferFD, path: bufferPath, length: XEN_PAGE_SIZE) } catch {
+            throw HypercallPageError(error)
         }
         var keep = false
-        defer { if !keep { system.unmap(region) } }
+        defer { if !keep { region.release() } }
+        guard system.store(region, offset: 0, Self.canary) else {
+            throw HypercallPageError(.system, "\(bufferPath): the page is not writable")
+        }
 
         let gfn = try frame(of: region)
         let value = gfn << XEN_PAGE_SHIFT | request.pageIndex
         let written: Int
         do { written = try system.pwrite(msrFD, Self.littleEndian(value), offset: UInt64(msr)) } catch {
-            throw HypercallPageError(error.kind, "writing MSR 0x\(hex(msr)): \(error.errno)")
+            throw writeFailure(msr, error)
         }
         guard written == Self.msrValueSize else {
             throw HypercallPageError(.system, "writing MSR 0x\(hex(msr)): short write of \(written) bytes")
         }
+        let gfnAfter = try frame(of: region)
+        guard gfnAfter == gfn else {
+            throw HypercallPageError(.system, "the page moved from frame 0x\(hex(gfn)) to 0x\(hex(gfnAfter)) while MSR 0x\(hex(msr)) was written: Xen wrote into a frame this process no longer owns; nothing was executed")
+        }
         guard let page = system.load(region, offset: 0, count: XEN_PAGE_SIZE) else {
             throw HypercallPageError(.system, "reading the page back failed")
         }
+        let xenWrote = page != Self.canary
         let report = HypercallPageDecoder.decode(page)
-        let verified = report.isWellFormed && (target.expectedFlavor == nil || report.flavor == target.expectedFlavor)
+        let verified = xenWrote && report.isWellFormed
+            && (target.expectedFlavor == nil || report.flavor == target.expectedFlavor)
+        let taint = system.readLine(Self.taintPath).flatMap { UInt64($0) }
         keep = true
         return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, bytes: page, report: report,
-                             verified: verified)
+                             xenWrote: xenWrote, verified: verified, kernelTaint: taint)
+    }
+
+    /// A failed MSR write, named for its cause: EPERM as root is the kernel's policy (lockdown,
+    /// or msr.allow_writes=off), not a missing privilege.
+    func writeFailure(_ msr: UInt32, _ error: SystemError) -> HypercallPageError {
+        let what = "writing MSR 0x\(hex(msr))"
+        guard error.errno == .notPermitted else { return HypercallPageError(error.kind, "\(what): \(error.errno)", errno: error.errno) }
+        if let level = Self.lockdownLevel(system.readLine(Self.lockdownPath)), level != "none" {
+            return HypercallPageError(.unavailable, "\(what): the kernel is locked down (\(level)), which refuses MSR writes from user space (\(error.errno))", errno: error.errno)
+        }
+        if system.readLine(Self.allowWritesPath) == "off" {
+            return HypercallPageError(.unavailable, "\(what): the msr driver refuses writes (msr.allow_writes=off) (\(error.errno))", errno: error.errno)
+        }
+        return HypercallPageError(.permission, "\(what): \(error.errno) (kernel lockdown or msr.allow_writes may refuse it; \(Self.lockdownPath) is unreadable)", errno: error.errno)
+    }
+
+    /// The bracketed word of /sys/kernel/security/lockdown ("none [integrity] confidentiality").
+    static func lockdownLevel(_ line: String?) -> String? {
+        guard let line, let open = line.firstIndex(of: "["), let close = line[open...].firstIndex(of: "]") else { return nil }
+        return String(line[line.index(after: open)..<close])
     }
 
     /// Calls entry `hypercall` of a verified HVM/PVH page from user mode with `arguments`;
     /// refuses a page that is not verified or not of an HVM flavor (a PV stub from ring 3 would
-    /// not reach Xen, and an unverified page could hold anything).
+    /// not reach Xen, and an unverified page could hold anything). The code run is a copy of the
+    /// verified page in a fresh private page of this process made executable (the stubs are
+    /// position-independent; the buffer device's own mapping may sit on a noexec /dev).
     public func callFromUserMode(_ page: InstalledPage, hypercall: HypercallNumber,
                                  arguments: [UInt64]) throws(HypercallPageError) -> UserModeCall {
         guard page.verified, let flavor = page.report.flavor, flavor.isHVM else {
@@ -190,17 +268,27 @@ public struct HypercallPageInstaller {
         guard hypercall != .iret, Int(hypercall.rawValue) < HypercallStub.entryCount else {
             throw HypercallPageError(.refused, "entry \(hypercall.rawValue) is not a callable hypercall entry")
         }
-        do { try system.protect(page.region, .readExecute) } catch {
-            throw HypercallPageError(error.kind, error.description)
+        guard !page.region.isReleased else {
+            throw HypercallPageError(.refused, "the page was released: nothing to call")
         }
-        guard let rax = system.callEntry(page.region, offset: Int(hypercall.rawValue) * HypercallStub.entrySize,
-                                         arguments: arguments)
+        guard let executor = system as? any StubExecution else {
+            throw HypercallPageError(.unavailable, "this system layer cannot execute code")
+        }
+        let code: MappedRegion
+        do { code = try executor.mapLockedAnonymous(length: XEN_PAGE_SIZE) } catch { throw HypercallPageError(error) }
+        defer { code.release() }
+        guard executor.store(code, offset: 0, page.bytes) else {
+            throw HypercallPageError(.system, "copying the verified page failed")
+        }
+        do { try executor.protect(code, .readExecute) } catch { throw HypercallPageError(error) }
+        guard let rax = executor.callEntry(code, offset: Int(hypercall.rawValue) * HypercallStub.entrySize,
+                                           arguments: arguments)
         else { throw HypercallPageError(.system, "entry \(hypercall.rawValue) is outside the page") }
         return UserModeCall(hypercall: hypercall, rax: rax)
     }
 
-    /// Unmaps an installed page.
-    public func release(_ page: InstalledPage) { system.unmap(page.region) }
+    /// Unmaps an installed page (the same as `page.release()`).
+    public func release(_ page: InstalledPage) { page.release() }
 
     /// The guest frame of a present page of this process, from /proc/self/pagemap.
     func frame(of region: MappedRegion) throws(HypercallPageError) -> UInt64 {
@@ -211,13 +299,13 @@ public struct HypercallPageInstaller {
             bytes = try system.withOpened(Self.pagemapPath, .readOnly) { fd throws(SystemError) in
                 try system.pread(fd, count: Self.pagemapEntrySize, offset: offset)
             }
-        } catch { throw HypercallPageError(error.kind, error.description) }
+        } catch { throw HypercallPageError(error) }
         guard bytes.count == Self.pagemapEntrySize else {
             throw HypercallPageError(.system, "\(Self.pagemapPath): short read")
         }
         let entry = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard entry & Self.pagemapPresent != 0 else {
-            throw HypercallPageError(.system, "\(Self.pagemapPath): the locked page is not present")
+            throw HypercallPageError(.system, "\(Self.pagemapPath): the page is not present")
         }
         let frame = entry & Self.pagemapFrameMask
         guard frame != 0 else {

@@ -98,7 +98,7 @@ public final class PrivcmdHypercaller {
                 region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE)
             }
         } catch { throw HypercallPageError(error.kind, error.description) }
-        defer { system.unmap(region) }
+        defer { region.release() }
         guard system.store(region, offset: 0, [UInt8](repeating: 0, count: XEN_PAGE_SIZE)),
               system.store(region, offset: 0, input)
         else { throw HypercallPageError(.system, "argument buffer not writable") }

@@ -23,6 +23,18 @@ public enum Privcmd {
 extension LinuxSystem: HypervisorCalls {
     public var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
+    /// A region of the kernel's that unmaps itself once.
+    static func kernelRegion(_ p: UnsafeMutableRawPointer, _ length: Int) -> MappedRegion {
+        MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length, origin: .kernel) { address, length in
+            if let p = UnsafeMutableRawPointer(bitPattern: UInt(address)) { _ = munmap(p, length) }
+        }
+    }
+
+    /// The base address of a region this system made and that is still mapped.
+    static func base(_ region: MappedRegion) -> UnsafeMutableRawPointer? {
+        region.origin == .kernel ? UnsafeMutableRawPointer(bitPattern: UInt(region.address)) : nil
+    }
+
     public func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
         let what = "\(length) locked bytes"
         guard length > 0 else { throw SystemError("mmap", what, .invalidArgument) }
@@ -43,7 +55,7 @@ extension LinuxSystem: HypervisorCalls {
         }
         // Write every byte so each page is a private, present frame (not the shared zero page).
         memset(p, 0, length)
-        return MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length)
+        return Self.kernelRegion(p, length)
     }
 
     public func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
@@ -51,39 +63,23 @@ extension LinuxSystem: HypervisorCalls {
         guard let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0),
               p != MAP_FAILED
         else { throw SystemError("mmap", path, .current) }
-        return MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length)
-    }
-
-    public func unmap(_ region: MappedRegion) {
-        guard let p = UnsafeMutableRawPointer(bitPattern: UInt(region.address)) else { return }
-        _ = munmap(p, region.length)
-    }
-
-    public func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) {
-        guard let p = UnsafeMutableRawPointer(bitPattern: UInt(region.address)) else {
-            throw SystemError("mprotect", "null mapping", .invalidArgument)
-        }
-        let prot = protection == .readWrite ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC
-        if mprotect(p, region.length, prot) != 0 {
-            throw SystemError("mprotect", "0x\(String(region.address, radix: 16))", .current)
-        }
+        return Self.kernelRegion(p, length)
     }
 
     public func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
-        guard offset >= 0, count >= 0, offset <= region.length, count <= region.length - offset,
-              let base = UnsafeRawPointer(bitPattern: UInt(region.address))
-        else { return nil }
-        return Array(UnsafeRawBufferPointer(start: base + offset, count: count))
+        guard region.contains(offset: offset, count: count), let base = Self.base(region) else { return nil }
+        return region.whileMapped { Array(UnsafeRawBufferPointer(start: base + offset, count: count)) }
     }
 
     public func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
-        guard offset >= 0, offset <= region.length, bytes.count <= region.length - offset,
-              let base = UnsafeMutableRawPointer(bitPattern: UInt(region.address))
-        else { return false }
-        bytes.withUnsafeBytes { raw in
-            if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
+        guard region.contains(offset: offset, count: bytes.count), let base = Self.base(region) else { return false }
+        let copied: Bool? = region.whileMapped {
+            bytes.withUnsafeBytes { raw in
+                if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
+            }
+            return true
         }
-        return true
+        return copied == true
     }
 
     public func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64 {
@@ -93,13 +89,21 @@ extension LinuxSystem: HypervisorCalls {
         let r = call.withUnsafeMutableBytes { xd_ioctl(fd.rawValue, Privcmd.IOCTL_PRIVCMD_HYPERCALL, $0.baseAddress) }
         return r == -1 ? -Int64(errno) : Int64(r)
     }
+}
 
-    public func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
-        guard offset >= 0, offset < region.length,
-              let base = UnsafeRawPointer(bitPattern: UInt(region.address))
-        else { return nil }
+extension LinuxSystem: StubExecution {
+    package func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) {
+        guard let base = Self.base(region) else { throw SystemError("mprotect", "\(region)", .invalidArgument) }
+        let prot = protection == .readWrite ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC
+        let rc = region.whileMapped { mprotect(base, region.length, prot) == 0 ? Errno(rawValue: 0) : Errno.current }
+        guard let rc else { throw SystemError("mprotect", "\(region)", .invalidArgument) }
+        if rc.rawValue != 0 { throw SystemError("mprotect", "\(region)", rc) }
+    }
+
+    package func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
+        guard offset >= 0, offset < region.length, let base = Self.base(region) else { return nil }
         var a = [UInt](repeating: 0, count: 5)
         for (i, v) in arguments.prefix(5).enumerated() { a[i] = UInt(v) }
-        return Int64(xd_call_stub(base + offset, a[0], a[1], a[2], a[3], a[4]))
+        return region.whileMapped { Int64(xd_call_stub(base + offset, a[0], a[1], a[2], a[3], a[4])) }
     }
 }

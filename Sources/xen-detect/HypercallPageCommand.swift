@@ -73,15 +73,20 @@ struct HypercallPageInstall: ParsableCommand {
         commandName: "install",
         abstract: "Install the hypercall page from user space (root, HVM or PVH; needs --yes-write-msr).",
         discussion: """
-            Maps a locked page, finds its guest frame in /proc/self/pagemap, writes gfn << 12 to the MSR \
-            named by CPUID leaf base+2 EBX through /dev/cpu/N/msr (msr driver), reads the page back and \
-            verifies it, then calls its xen_version entry from user mode (Xen answers -EPERM from CPL 3). \
-            Refused, with nothing written, without Xen, in a PV guest, for another MSR or a page index \
-            other than 0, for an unknown CPU, and without --yes-write-msr.
+            Maps a page of /dev/xen/hypercall (a kernel page whose frame cannot move; refused without \
+            it), fills it with a canary, finds its guest frame in /proc/self/pagemap, writes gfn << 12 to \
+            the MSR named by CPUID leaf base+2 EBX through /dev/cpu/N/msr (msr driver), reads the frame \
+            again and the page back, verifies it, then calls a copy of its xen_version entry from user \
+            mode (Xen answers -EPERM from CPL 3). Refused, with nothing written, without Xen, in a PV \
+            guest, for another MSR or a page index other than 0, for an unknown CPU, when the page size \
+            is not 4096, and without --yes-write-msr. The msr driver logs every write to the kernel log \
+            and taints the kernel (TAINT_CPU_OUT_OF_SPEC, 'S' in /proc/sys/kernel/tainted) until the \
+            next boot; a locked-down kernel refuses the write (EPERM), reported as lockdown.
+
             """
     )
 
-    @Flag(name: .customLong("yes-write-msr"), help: "Allow the MSR write (it changes hypervisor state).")
+    @Flag(name: .customLong("yes-write-msr"), help: "Allow the MSR write (it changes hypervisor state and taints the kernel).")
     var yesWriteMSR = false
 
     @Option(name: .long, help: "The CPU whose /dev/cpu/N/msr takes the write.")

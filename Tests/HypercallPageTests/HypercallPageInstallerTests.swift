@@ -11,6 +11,7 @@ private func xenFake() -> RecordingHypervisorSystem {
     let fake = RecordingHypervisorSystem()
     fake.devices.insert("/dev/cpu/0/msr")
     fake.devices.insert("/dev/cpu/1/msr")
+    fake.devices.insert("/dev/xen/hypercall")
     fake.xenPage = HypercallStub.expectedPage(.svm)
     return fake
 }
@@ -90,9 +91,14 @@ struct HypercallPageInstallerTests {
         #expect(page.gfn == 0xabcde)
         #expect(page.msrValue == expectedValue)
         #expect(page.msr == 0x40000000)
-        #expect(fake.calls.contains(.mapLocked(4096)))
-        // The pagemap entry read is the locked page's.
-        #expect(fake.calls.contains(.pread("/proc/self/pagemap", count: 8, offset: page.region.address / 4096 * 8)))
+        // The page is a hypercall buffer page (its frame cannot move), never an anonymous one.
+        #expect(fake.calls.contains(.mapDevice("/dev/xen/hypercall", 4096)))
+        #expect(!fake.calls.contains(.mapLocked(4096)))
+        // The pagemap entry of that page is read twice: before the write and after it.
+        let pagemapRead = RecordingHypervisorSystem.Call.pread("/proc/self/pagemap", count: 8,
+                                                               offset: page.region.address / 4096 * 8)
+        let order = fake.calls.filter { $0 == pagemapRead || { if case .pwrite = $0 { true } else { false } }($0) }
+        #expect(order.count == 3 && order[0] == pagemapRead && order[2] == pagemapRead, "\(order)")
         #expect(page.report.flavor == .svm)
         #expect(page.verified)
     }
@@ -117,12 +123,106 @@ struct HypercallPageInstallerTests {
         #expect(offset == 0x40000200)
     }
 
-    @Test func pageXenDidNotWriteDoesNotVerify() throws {
+    @Test func pageXenDidNotWriteStillHoldsTheCanaryAndDoesNotVerify() throws {
         let fake = xenFake()
         fake.xenPage = nil
         let page = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+        #expect(page.bytes == HypercallPageInstaller.canary)
+        #expect(!page.xenWrote)
         #expect(!page.verified)
         #expect(page.report.flavor == nil)
+        #expect(page.lines(call: nil).contains { $0.contains("still the canary") })
+    }
+
+    /// The canary is no hypercall page of any flavor, and a page Xen wrote is no canary.
+    @Test func canaryIsNoHypercallPage() {
+        #expect(!HypercallPageDecoder.decode(HypercallPageInstaller.canary).isWellFormed)
+        for flavor in HypercallStubFlavor.allCases {
+            #expect(HypercallStub.expectedPage(flavor) != HypercallPageInstaller.canary)
+        }
+    }
+
+    /// A page that moved to another frame while the MSR was written: a loud failure (Xen wrote
+    /// into a frame this process no longer owns), and nothing executed.
+    @Test func frameThatMovedDuringTheWriteFailsLoudlyAndNothingRuns() {
+        let fake = xenFake()
+        fake.moveFramesOnMSRWrite = true
+        do {
+            _ = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+            Issue.record("installed although the frame moved")
+        } catch {
+            #expect(error.kind == .system)
+            #expect(error.description.contains("moved from frame 0x"))
+            #expect(error.description.contains("nothing was executed"))
+        }
+        #expect(fake.pwrites.count == 1)
+        #expect(!fake.calls.contains { if case .callEntry = $0 { true } else { false } })
+        #expect(fake.unmapCount == 1, "the page is released")
+    }
+
+    /// Without /dev/xen/hypercall no page's frame is guaranteed to stay put: refused, nothing
+    /// written and not even the MSR device opened.
+    @Test func noHypercallBufferDeviceIsRefusedWritingNothing() {
+        let fake = xenFake()
+        fake.devices.remove("/dev/xen/hypercall")
+        do {
+            _ = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+            Issue.record("installed into a page that can move")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.description.contains("/dev/xen/hypercall"))
+            #expect(error.errno == .noSuchFile)
+        }
+        #expect(fake.pwrites.isEmpty)
+        #expect(fake.msrOpens.isEmpty)
+        #expect(!fake.calls.contains(.mapLocked(4096)))
+    }
+
+    /// pagemap counts this process's pages; the MSR takes a 4 KiB frame: refused unless equal.
+    @Test(arguments: [16384, 65536, 2048])
+    func pageSizeOtherThanXensIsRefusedWritingNothing(pageSize: Int) {
+        let fake = xenFake()
+        fake.pageSize = pageSize
+        do {
+            _ = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+            Issue.record("installed with page size \(pageSize)")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.description.contains("\(pageSize)"))
+        }
+        #expect(fake.calls.isEmpty)
+    }
+
+    /// EPERM as root is the kernel's policy, named as such, not "needs root".
+    @Test(arguments: [
+        ("none [integrity] confidentiality\n", nil, FailureKind.unavailable, "locked down (integrity)"),
+        ("none integrity [confidentiality]\n", nil, .unavailable, "locked down (confidentiality)"),
+        ("[none] integrity confidentiality\n", "off\n", .unavailable, "msr.allow_writes=off"),
+        ("[none] integrity confidentiality\n", "default\n", .permission, "Operation not permitted"),
+        (nil, nil, .permission, "lockdown"),
+    ] as [(String?, String?, FailureKind, String)])
+    func lockdownIsNamed(_ lockdown: String?, _ allowWrites: String?, _ kind: FailureKind, _ words: String) {
+        let base = xenFake()
+        if let lockdown { base.files["/sys/kernel/security/lockdown"] = Array(lockdown.utf8) }
+        if let allowWrites { base.files["/sys/module/msr/parameters/allow_writes"] = Array(allowWrites.utf8) }
+        let system = MSRWriteProofTests.FailingWrite(base, .failure(SystemError("pwrite", "/dev/cpu/0/msr", .notPermitted)))
+        do {
+            _ = try HypercallPageInstaller(system: system).install(pvhTarget, InstallRequest(writeEnabled: true))
+            Issue.record("installed although the write failed")
+        } catch {
+            #expect(error.kind == kind)
+            #expect(error.errno == .notPermitted)
+            #expect(error.description.contains(words), "\(error.description)")
+            #expect(!error.description.contains("needs root"))
+        }
+    }
+
+    @Test func taintIsReportedAfterTheWrite() throws {
+        let fake = xenFake()
+        fake.files["/proc/sys/kernel/tainted"] = Array("4\n".utf8)
+        let page = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+        #expect(page.kernelTaint == 4)
+        #expect(page.lines(call: nil).contains { $0.contains("CPU out of spec") })
     }
 
     @Test func pageOfAnotherFlavorDoesNotVerify() throws {
@@ -133,18 +233,22 @@ struct HypercallPageInstallerTests {
         #expect(!page.verified)
     }
 
-    @Test func userModeCallMakesThePageExecutableAndCallsEntry17() throws {
+    @Test func userModeCallRunsEntry17OfACopyOfTheVerifiedPage() throws {
         let fake = xenFake()
         fake.entryResult = -1
         let installer = HypercallPageInstaller(system: fake)
         let page = try installer.install(pvhTarget, InstallRequest(writeEnabled: true))
+        let before = fake.calls.count
         let call = try installer.callFromUserMode(page, hypercall: .xen_version, arguments: [0, 0])
         #expect(call.rax == -1)
         #expect(call.errno == .EPERM)
         #expect(call.errno?.name == "EPERM")
-        let tail = Array(fake.calls.suffix(2))
-        #expect(tail == [.protect(page.region.address, .readExecute),
-                         .callEntry(page.region.address, offset: 17 * 32, [0, 0])])
+        let tail = Array(fake.calls[before...])
+        guard case .protect(let code, .readExecute)? = tail.dropFirst().first else { Issue.record("\(tail)"); return }
+        #expect(tail == [.mapLocked(4096), .protect(code, .readExecute), .callEntry(code, offset: 17 * 32, [0, 0]),
+                         .unmap(code)])
+        #expect(code != page.region.address, "the buffer page itself is never made executable")
+        #expect(fake.executed == [HypercallStub.expectedPage(.svm)], "what ran is the verified page, byte for byte")
     }
 
     @Test func unverifiedPageIsNeverExecuted() throws {
@@ -169,11 +273,30 @@ struct HypercallPageInstallerTests {
         #expect(!fake.calls.contains { if case .callEntry = $0 { true } else { false } })
     }
 
-    @Test func releaseUnmapsThePage() throws {
+    @Test func releaseUnmapsThePageExactlyOnceWhateverCopyReleases() throws {
         let fake = xenFake()
         let installer = HypercallPageInstaller(system: fake)
         let page = try installer.install(pvhTarget, InstallRequest(writeEnabled: true))
+        let copy = page
         installer.release(page)
         #expect(fake.calls.last == .unmap(page.region.address))
+        copy.release()
+        page.release()
+        #expect(fake.unmapCount == 1)
+        #expect(page.region.isReleased && copy.region.isReleased)
+        // A released page is neither read nor executed.
+        #expect(fake.load(page.region, offset: 0, count: 1) == nil)
+        #expect(throws: HypercallPageError.self) {
+            try installer.callFromUserMode(copy, hypercall: .xen_version, arguments: [0, 0])
+        } 
+    }
+
+    @Test func pageGoingOutOfScopeIsUnmapped() throws {
+        let fake = xenFake()
+        do {
+            let page = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+            #expect(!page.region.isReleased)
+        }
+        #expect(fake.unmapCount == 1)
     }
 }

@@ -10,7 +10,7 @@ struct LinuxSystemHypervisorTests {
 
     @Test func lockedPageIsZeroedAndBoundsChecked() throws {
         let region = try system.mapLockedAnonymous(length: 4096)
-        defer { system.unmap(region) }
+        defer { region.release() }
         #expect(region.address % 4096 == 0)
         #expect(system.load(region, offset: 0, count: 4096) == [UInt8](repeating: 0, count: 4096))
         #expect(system.store(region, offset: 4090, [1, 2, 3, 4, 5, 6]))
@@ -22,6 +22,36 @@ struct LinuxSystemHypervisorTests {
         #expect(system.store(region, offset: 4096, []))
     }
 
+    /// A released region is never touched again (its range may belong to a new mapping), and
+    /// releasing twice unmaps once: a second munmap of the range would hit whatever is there now.
+    @Test func releasedRegionIsNeverTouchedAndReleasesOnce() throws {
+        let region = try system.mapLockedAnonymous(length: 4096)
+        #expect(system.store(region, offset: 0, [1]))
+        region.release()
+        #expect(region.isReleased)
+        #expect(system.load(region, offset: 0, count: 1) == nil)
+        #expect(!system.store(region, offset: 0, [1]))
+        #expect(system.callEntry(region, offset: 0, arguments: []) == nil)
+        #expect(throws: SystemError.self) { try system.protect(region, .readExecute) }
+        // Map something new, likely at the same address; a second release must leave it alone.
+        let next = try system.mapLockedAnonymous(length: 4096)
+        defer { next.release() }
+        #expect(system.store(next, offset: 0, [9]))
+        region.release()
+        #expect(system.load(next, offset: 0, count: 1) == [9])
+    }
+
+    /// The real system touches only mappings it made: a region a fake simulates at some address
+    /// is refused, whatever lies there.
+    @Test func simulatedRegionIsNeverDereferenced() throws {
+        let real = try system.mapLockedAnonymous(length: 4096)
+        defer { real.release() }
+        let forged = MappedRegion(address: real.address, length: 4096, origin: .simulated) { _, _ in }
+        #expect(system.load(forged, offset: 0, count: 1) == nil)
+        #expect(!system.store(forged, offset: 0, [1]))
+        #expect(system.callEntry(forged, offset: 0, arguments: []) == nil)
+    }
+
     @Test func zeroLengthMappingIsRefused() {
         #expect(throws: SystemError.self) { try system.mapLockedAnonymous(length: 0) }
     }
@@ -29,7 +59,7 @@ struct LinuxSystemHypervisorTests {
     /// Runs `code` from an executable page the way an installed hypercall page is called.
     func call(_ code: [UInt8], _ arguments: [UInt64]) throws -> Int64? {
         let region = try system.mapLockedAnonymous(length: 4096)
-        defer { system.unmap(region) }
+        defer { region.release() }
         #expect(system.store(region, offset: 17 * 32, code))
         try system.protect(region, .readExecute)
         return system.callEntry(region, offset: 17 * 32, arguments: arguments)
@@ -52,7 +82,7 @@ struct LinuxSystemHypervisorTests {
 
     @Test func entryOutsideThePageIsNotCalled() throws {
         let region = try system.mapLockedAnonymous(length: 4096)
-        defer { system.unmap(region) }
+        defer { region.release() }
         #expect(system.callEntry(region, offset: 4096, arguments: []) == nil)
         #expect(system.callEntry(region, offset: -32, arguments: []) == nil)
     }
@@ -61,7 +91,7 @@ struct LinuxSystemHypervisorTests {
         let fd = try system.open("/dev/zero", .readWrite)
         defer { system.close(fd) }
         let region = try system.mapDevice(fd, path: "/dev/zero", length: 4096)
-        defer { system.unmap(region) }
+        defer { region.release() }
         #expect(system.store(region, offset: 0, [7]))
         #expect(system.load(region, offset: 0, count: 2) == [7, 0])
     }
@@ -78,7 +108,7 @@ struct LinuxSystemHypervisorTests {
     @Test func pagemapFrameOfALockedPage() throws {
         let installer = HypercallPageInstaller(system: system)
         let region = try system.mapLockedAnonymous(length: 4096)
-        defer { system.unmap(region) }
+        defer { region.release() }
         if geteuid() == 0 {
             let frame = try installer.frame(of: region)
             #expect(frame > 0)

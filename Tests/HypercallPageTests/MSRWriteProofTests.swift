@@ -20,6 +20,7 @@ import XenSystem
         let fake = RecordingHypervisorSystem()
         fake.devices.insert("/dev/cpu/0/msr")
         fake.devices.insert("/dev/cpu/1/msr")
+        fake.devices.insert("/dev/xen/hypercall")
         fake.hypercallMSR = UInt64(msrBase)
         fake.xenPage = HypercallStub.expectedPage(.svm)
         return fake
@@ -99,8 +100,9 @@ import XenSystem
                 // The write is the only change made to anything outside this process.
                 #expect(!fake.calls.contains { call in
                     switch call {
-                    case .hypercall, .callEntry, .mapDevice, .protect: return true
-                    case .open(let path, .readWrite): return path != "/dev/cpu/\(c.cpu)/msr"
+                    case .hypercall, .callEntry, .mapLocked, .protect: return true
+                    case .mapDevice(let path, _): return path != "/dev/xen/hypercall"
+                    case .open(let path, .readWrite): return path != "/dev/cpu/\(c.cpu)/msr" && path != "/dev/xen/hypercall"
                     default: return false
                     }
                 }, "\(c.testDescription)")
@@ -139,15 +141,10 @@ import XenSystem
         func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
             try base.mapDevice(fd, path: path, length: length)
         }
-        func unmap(_ region: MappedRegion) { base.unmap(region) }
-        func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) { try base.protect(region, protection) }
         func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? { base.load(region, offset: offset, count: count) }
         func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool { base.store(region, offset: offset, bytes) }
         func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64 {
             base.privcmdHypercall(fd, op: op, arguments: arguments)
-        }
-        func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
-            base.callEntry(region, offset: offset, arguments: arguments)
         }
     }
 
@@ -169,9 +166,8 @@ import XenSystem
             #expect(error.kind == kind, "\(name)")
         }
         #expect(fake.pwrites.count == 1, "\(name): no retry")
-        let mapped = fake.calls.compactMap { if case .mapLocked = $0 { return true } else { return nil } }.count
-        let unmapped = fake.calls.compactMap { if case .unmap = $0 { return true } else { return nil } }.count
-        #expect(mapped == 1 && unmapped == 1, "\(name): the locked page is released")
+        let mapped = fake.calls.compactMap { if case .mapDevice = $0 { return true } else { return nil } }.count
+        #expect(mapped == 1 && fake.unmapCount == 1, "\(name): the buffer page is released")
     }
 
     @Test(arguments: [
@@ -179,6 +175,8 @@ import XenSystem
         ("/dev/cpu/0/msr", .noSuchDevice, .missing),
         ("/proc/self/pagemap", .permissionDenied, .permission),
         ("/proc/self/pagemap", .noSuchFile, .missing),
+        ("/dev/xen/hypercall", .permissionDenied, .permission),
+        ("/dev/xen/hypercall", .noSuchFile, .refused),
     ])
     func aFailedOpenWritesNothing(_ path: String, _ errno: Errno, _ kind: FailureKind) {
         let fake = Self.fake()

@@ -3,10 +3,10 @@ import HypercallPage
 import XenSystem
 
 /// A fake kernel (a superset of XenSystemTesting.RecordingSystem for `HypervisorCalls`) that records every call and simulates just enough of Linux and Xen:
-/// files and directories, locked pages with guest frames in /proc/self/pagemap, an MSR device
-/// whose write makes "Xen" fill the page at the written frame, and privcmd hypercalls answered
-/// by a closure that may write into argument buffers.
-final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
+/// files and directories, locked pages and hypercall-buffer pages with guest frames in
+/// /proc/self/pagemap, an MSR device whose write makes "Xen" fill the page at the written frame,
+/// and privcmd hypercalls answered by a closure that may write into argument buffers.
+final class RecordingHypervisorSystem: StubExecution, @unchecked Sendable {
     enum Call: Equatable {
         case open(String, OpenMode)
         case pread(String, count: Int, offset: UInt64)
@@ -26,11 +26,14 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
     var euid: UInt32 = 0
     /// Paths that open; anything else fails with ENOENT.
     var devices: Set<String> = ["/proc/self/pagemap"]
+    /// Simulates a migration the install must catch: the MSR write moves every page to a new frame.
+    var moveFramesOnMSRWrite = false
+    /// The page size the fake reports.
+    var pageSize = 4096
     /// Paths whose open fails with this errno.
     var openErrors: [String: Errno] = [:]
     var directories: Set<String> = ["/sys/devices/system/cpu/cpu0", "/sys/devices/system/cpu/cpu1"]
     var files: [String: [UInt8]] = [:]
-    let pageSize = 4096
     /// Guest frames handed to locked pages, one after another.
     var nextFrame: UInt64 = 0x12345
     /// Frames whose pagemap entry reads as zero (no CAP_SYS_ADMIN).
@@ -41,6 +44,8 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
     /// Answers privcmd hypercalls: (op, arguments, memory writer) -> rc.
     var hypervisor: (UInt64, [UInt64], (UInt64, [UInt8]) -> Bool, (UInt64, Int) -> [UInt8]?) -> Int64 = { _, _, _, _ in -38 }
     var entryResult: Int64 = -1
+    /// The whole region's bytes at each callEntry: what would have run.
+    private(set) var executed: [[UInt8]] = []
 
     private var nextAddress: UInt64 = 0x7f00_0000_0000
     private var memory: [UInt64: [UInt8]] = [:]       // region start -> bytes
@@ -93,6 +98,9 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
                 if let vpn = frames.first(where: { $0.value == gfn })?.key { memory[vpn * 4096] = xenPage }
             }
         }
+        if p.hasSuffix("/msr"), moveFramesOnMSRWrite {
+            lock.withLock { for (vpn, frame) in frames { frames[vpn] = frame + 0x1000 } }
+        }
         return bytes.count
     }
 
@@ -102,34 +110,41 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
 
     // MARK: HypervisorCalls
 
-    private func newRegion(_ length: Int, frame: Bool) -> MappedRegion {
-        lock.withLock {
+    /// A simulated page-aligned region with a frame for its first page; its release records `.unmap`.
+    private func newRegion(_ length: Int) -> MappedRegion {
+        let address: UInt64 = lock.withLock {
             let address = nextAddress
             nextAddress += UInt64((length + 4095) / 4096 * 4096) + 0x10000
             memory[address] = [UInt8](repeating: 0, count: length)
-            if frame { frames[address / 4096] = nextFrame; nextFrame += 1 }
-            return MappedRegion(address: address, length: length)
+            frames[address / 4096] = nextFrame
+            nextFrame += 1
+            return address
+        }
+        return MappedRegion(address: address, length: length, origin: .simulated) { [self] address, _ in
+            record(.unmap(address))
+            lock.withLock { memory[address] = nil; frames[address / 4096] = nil }
         }
     }
 
     func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
         record(.mapLocked(length))
-        return newRegion(length, frame: true)
+        return newRegion(length)
     }
 
     func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
         record(.mapDevice(path, length))
-        return newRegion(length, frame: false)
+        return newRegion(length)
     }
 
-    func unmap(_ region: MappedRegion) {
-        record(.unmap(region.address))
-        lock.withLock { memory[region.address] = nil; frames[region.address / 4096] = nil }
-    }
+    /// The regions mapped so far, and how many of them were released.
+    var unmapCount: Int { calls.filter { if case .unmap = $0 { true } else { false } }.count }
 
     func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) {
         record(.protect(region.address, protection))
     }
+
+    /// The bytes of the region that starts at `address` (a copy).
+    func contents(of address: UInt64) -> [UInt8]? { lock.withLock { memory[address] } }
 
     /// Bytes at any address inside a live region.
     func read(_ address: UInt64, _ count: Int) -> [UInt8]? {
@@ -154,12 +169,12 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
     }
 
     func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
-        guard offset >= 0, count >= 0, offset + count <= region.length else { return nil }
+        guard !region.isReleased, offset >= 0, count >= 0, offset + count <= region.length else { return nil }
         return read(region.address + UInt64(offset), count)
     }
 
     func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
-        guard offset >= 0, offset + bytes.count <= region.length else { return false }
+        guard !region.isReleased, offset >= 0, offset + bytes.count <= region.length else { return false }
         return write(region.address + UInt64(offset), bytes)
     }
 
@@ -170,6 +185,7 @@ final class RecordingHypervisorSystem: HypervisorCalls, @unchecked Sendable {
 
     func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
         record(.callEntry(region.address, offset: offset, arguments))
+        lock.withLock { executed.append(memory[region.address] ?? []) }
         guard offset >= 0, offset < region.length else { return nil }
         return entryResult
     }
