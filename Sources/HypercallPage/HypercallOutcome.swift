@@ -126,7 +126,7 @@ extension HypercallPageReport {
 }
 
 extension InstalledPage {
-    /// `{"installed","msr","gfn","backing","xenWrote","flavor","verified","kernelTaint",
+    /// `{"installed","msr","gfn","backing","xenWrote","flavor","verified","kernelTaint","frameOnLRU",
     /// "userModeCall":{"hypercall","rax","errno"}|null,"anomalies"}`, plus `"page"` (hex) when asked.
     public func json(call: UserModeCall?, includePage: Bool = false) -> JSONValue {
         var members: [(String, JSONValue)] = [
@@ -138,6 +138,7 @@ extension InstalledPage {
             ("flavor", report.flavor.map { .string($0.rawValue) } ?? .null),
             ("verified", .bool(verified)),
             ("kernelTaint", kernelTaint.map { .number($0) } ?? .null),
+            ("frameOnLRU", frameOnLRU.map { .bool($0) } ?? .null),
             ("userModeCall", call.map {
                 .object([
                     ("hypercall", .string($0.hypercall.description)),
@@ -155,7 +156,7 @@ extension InstalledPage {
     public func lines(call: UserModeCall?, includePage: Bool = false) -> [String] {
         var lines = [
             "installed: wrote 0x\(String(msrValue, radix: 16)) (gfn 0x\(String(gfn, radix: 16)) << 12) to MSR 0x\(String(msr, radix: 16))",
-            "page: a \(PrivcmdHypercaller.bufferDevicePath) page (its frame cannot move), frame unchanged after the write",
+            "page: a \(PrivcmdHypercaller.bufferDevicePath) page (its frame cannot move\(frameOnLRU == false ? "; not on the LRU, says /proc/kpageflags" : "")), frame unchanged after the write",
             "page: " + (xenWrote ? report.summary(verified: verified) : "still the canary: Xen wrote nothing into this frame, NOT verified"),
         ]
         if let kernelTaint {

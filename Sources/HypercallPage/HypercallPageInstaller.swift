@@ -90,6 +90,9 @@ public struct InstalledPage: Sendable, Equatable {
     /// The kernel's taint mask (/proc/sys/kernel/tainted) after the write, when readable: the msr
     /// driver sets TAINT_CPU_OUT_OF_SPEC on every write (Linux arch/x86/kernel/msr.c msr_write).
     public let kernelTaint: UInt64?
+    /// Whether /proc/kpageflags had the frame on the LRU (always false for an installed page: that
+    /// is refused); nil when the kernel does not publish the flags.
+    public let frameOnLRU: Bool?
 
     /// Unmaps the page; releasing again does nothing.
     public func release() { region.release() }
@@ -122,6 +125,12 @@ public struct HypercallPageInstaller {
     static let pagemapEntrySize = 8
     static let pagemapPresent: UInt64 = 1 << 63
     static let pagemapFrameMask: UInt64 = (1 << 55) - 1
+
+    /// Linux Documentation/admin-guide/mm/pagemap.rst: /proc/kpageflags, one 64-bit entry of flags
+    /// per frame; include/uapi/linux/kernel-page-flags.h: KPF_LRU (bit 5), set for pages on the
+    /// LRU lists, the only ones compaction migrates besides movable driver pages.
+    static let kpageflagsPath = "/proc/kpageflags"
+    static let kpfLRU: UInt64 = 1 << 5
 
     /// Linux arch/x86/kernel/msr.c: an MSR is read and written as 8 bytes at offset = its number.
     static let msrValueSize = 8
@@ -210,6 +219,11 @@ public struct HypercallPageInstaller {
         }
 
         let gfn = try frame(of: region)
+        // The kernel's own word on the frame, where it gives one: a frame on the LRU can migrate.
+        let flags = frameFlags(gfn)
+        if let flags, flags & Self.kpfLRU != 0 {
+            throw HypercallPageError(.refused, "frame 0x\(hex(gfn)) is on the LRU (\(Self.kpageflagsPath)): it can be migrated; refusing to write the hypercall MSR")
+        }
         let value = gfn << XEN_PAGE_SHIFT | request.pageIndex
         let written: Int
         do { written = try system.pwrite(msrFD, Self.littleEndian(value), offset: UInt64(msr)) } catch {
@@ -232,7 +246,8 @@ public struct HypercallPageInstaller {
         let taint = system.readLine(Self.taintPath).flatMap { UInt64($0) }
         keep = true
         return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, bytes: page, report: report,
-                             xenWrote: xenWrote, verified: verified, kernelTaint: taint)
+                             xenWrote: xenWrote, verified: verified, kernelTaint: taint,
+                             frameOnLRU: flags.map { $0 & Self.kpfLRU != 0 })
     }
 
     /// A failed MSR write, named for its cause: EPERM as root is the kernel's policy (lockdown,
@@ -289,6 +304,15 @@ public struct HypercallPageInstaller {
 
     /// Unmaps an installed page (the same as `page.release()`).
     public func release(_ page: InstalledPage) { page.release() }
+
+    /// The frame's flags from /proc/kpageflags; nil when the kernel does not give them.
+    func frameFlags(_ frame: UInt64) -> UInt64? {
+        let (offset, overflow) = frame.multipliedReportingOverflow(by: UInt64(Self.pagemapEntrySize))
+        guard !overflow, let bytes = try? system.withOpened(Self.kpageflagsPath, .readOnly, { fd throws(SystemError) in
+            try system.pread(fd, count: Self.pagemapEntrySize, offset: offset)
+        }), bytes.count == Self.pagemapEntrySize else { return nil }
+        return bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
 
     /// The guest frame of a present page of this process, from /proc/self/pagemap.
     func frame(of region: MappedRegion) throws(HypercallPageError) -> UInt64 {

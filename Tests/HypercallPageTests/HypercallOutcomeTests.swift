@@ -54,12 +54,12 @@ struct HypercallOutcomeTests {
         let page = InstalledPage(region: region, msr: 0x40000000, gfn: 0x29af,
                                  msrValue: 0x29af000, bytes: HypercallStub.expectedPage(.svm),
                                  report: HypercallPageDecoder.decode(HypercallStub.expectedPage(.svm)),
-                                 xenWrote: true, verified: true, kernelTaint: 4)
+                                 xenWrote: true, verified: true, kernelTaint: 4, frameOnLRU: false)
         let call = UserModeCall(hypercall: .xen_version, rax: -1)
         #expect(page.json(call: call) == .object([
             ("installed", .bool(true)), ("msr", .int(0x40000000)), ("gfn", .int(0x29af)),
             ("backing", .string("/dev/xen/hypercall")), ("xenWrote", .bool(true)), ("flavor", .string("svm")),
-            ("verified", .bool(true)), ("kernelTaint", .int(4)),
+            ("verified", .bool(true)), ("kernelTaint", .int(4)), ("frameOnLRU", .bool(false)),
             ("userModeCall", .object([("hypercall", .string("xen_version")), ("rax", .int(-1)), ("errno", .string("EPERM"))])),
             ("anomalies", .array([])),
         ]))
@@ -69,7 +69,7 @@ struct HypercallOutcomeTests {
         #expect(members.last?.1 == .string(hexString(HypercallStub.expectedPage(.svm))))
         let lines = page.lines(call: call, includePage: true)
         #expect(lines.prefix(5) == ["installed: wrote 0x29af000 (gfn 0x29af << 12) to MSR 0x40000000",
-                                    "page: a /dev/xen/hypercall page (its frame cannot move), frame unchanged after the write",
+                                    "page: a /dev/xen/hypercall page (its frame cannot move; not on the LRU, says /proc/kpageflags), frame unchanged after the write",
                                     "page: svm flavor, 128 entries, verified",
                                     "kernel taint 4 (S: CPU out of spec, set by the msr driver's write)",
                                     "user-mode call of entry 17 (xen_version): rax -1 = -EPERM"])

@@ -160,6 +160,25 @@ struct HypercallPageInstallerTests {
         #expect(fake.unmapCount == 1, "the page is released")
     }
 
+    /// The kernel's page flags, where it publishes them, are the second word: a frame on the LRU
+    /// (migratable) is refused before the write; one off the LRU is reported so.
+    @Test(arguments: [(1 << 5 | 1 << 12, false), (1 << 10 | 1 << 11, true)] as [(UInt64, Bool)])
+    func frameOnTheLRUIsRefusedBeforeTheWrite(flags: UInt64, installs: Bool) throws {
+        let fake = xenFake()
+        fake.kpageflags = flags
+        do {
+            let page = try HypercallPageInstaller(system: fake).install(pvhTarget, InstallRequest(writeEnabled: true))
+            #expect(installs)
+            #expect(page.frameOnLRU == false)
+            #expect(fake.calls.contains(.pread("/proc/kpageflags", count: 8, offset: page.gfn * 8)))
+        } catch {
+            #expect(!installs, "\(error)")
+            #expect(error.kind == .refused)
+            #expect(error.description.contains("LRU"))
+            #expect(fake.pwrites.isEmpty)
+        }
+    }
+
     /// Without /dev/xen/hypercall no page's frame is guaranteed to stay put: refused, nothing
     /// written and not even the MSR device opened.
     @Test func noHypercallBufferDeviceIsRefusedWritingNothing() {

@@ -28,6 +28,10 @@ final class RecordingHypervisorSystem: StubExecution, @unchecked Sendable {
     var devices: Set<String> = ["/proc/self/pagemap"]
     /// Simulates a migration the install must catch: the MSR write moves every page to a new frame.
     var moveFramesOnMSRWrite = false
+    /// /proc/kpageflags' entry for every frame, when the fake publishes the file.
+    var kpageflags: UInt64? = nil {
+        didSet { if kpageflags != nil { devices.insert("/proc/kpageflags") } }
+    }
     /// The page size the fake reports.
     var pageSize = 4096
     /// Paths whose open fails with this errno.
@@ -84,6 +88,9 @@ final class RecordingHypervisorSystem: StubExecution, @unchecked Sendable {
             guard let frame = lock.withLock({ frames[vpn] }) else { return [UInt8](repeating: 0, count: 8) }
             let entry: UInt64 = 1 << 63 | (hideFrames ? 0 : frame)
             return (0..<8).map { UInt8(truncatingIfNeeded: entry >> (8 * UInt64($0))) }
+        }
+        if p == "/proc/kpageflags", let kpageflags {
+            return (0..<8).map { UInt8(truncatingIfNeeded: kpageflags >> (8 * UInt64($0))) }
         }
         return []
     }

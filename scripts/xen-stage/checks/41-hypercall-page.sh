@@ -85,6 +85,12 @@ pvh-dom0 | pvh-domu | hvm-domu | hvm-viridian-domu)
 	[ -n "$gfn" ] && [ "$gfn" -gt 0 ] && xs_pass pvh.install.gfn || xs_fail pvh.install.gfn "'$gfn'"
 	xs_expect pvh.install.flavor svm "$(get flavor)"
 	xs_expect pvh.install.verified true "$(get verified)"
+	# The frame that cannot move: a hypercall buffer page, off the LRU as the kernel's own
+	# /proc/kpageflags says, Xen's stubs written over the canary, and the taint the driver sets.
+	xs_expect pvh.install.backing /dev/xen/hypercall "$(get backing)"
+	xs_expect pvh.install.frame-off-lru false "$(get frameOnLRU)"
+	xs_expect pvh.install.xen-wrote true "$(get xenWrote)"
+	xs_expect pvh.install.taint-reported 4 "$(($(get kernelTaint) & 4))"
 	xs_expect pvh.install.anomalies "[]" "$(get anomalies)"
 	xs_expect pvh.call.hypercall xen_version "$(get userModeCall.hypercall)"
 	xs_expect pvh.call.rax -1 "$(get userModeCall.rax)"
