@@ -115,8 +115,11 @@ import Testing
         #expect(a.stdout.contains("\"name\": \"kvm\""))
     }
 
-    @Test func devcpuAgreesWithNativeWhenTheDriverIsThere() throws {
-        guard FileManager.default.isReadableFile(atPath: "/dev/cpu/0/cpuid") else { return }
+    /// The kernel's cpuid driver is a prerequisite (scripts/setup.sh loads it): without it the
+    /// test fails rather than passing having compared nothing.
+    @Test func devcpuAgreesWithNative() throws {
+        try #require(FileManager.default.isReadableFile(atPath: "/dev/cpu/0/cpuid"),
+                     "no readable /dev/cpu/0/cpuid: scripts/setup.sh loads the cpuid driver (modprobe cpuid) as root")
         // The process may run on another CPU than 0; hypervisor leaves are the same on every vCPU.
         let native = try Binary.run(["leaves"]).stdout.split(separator: "\n").filter { !$0.contains("0x00000001 0x00") }
         let dev = try Binary.run(["leaves", "--source", "devcpu:0"]).stdout.split(separator: "\n").filter { !$0.contains("0x00000001 0x00") }
