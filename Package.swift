@@ -48,8 +48,8 @@ let package = Package(
         .testTarget(name: "XenSystemTests", dependencies: ["XenSystem", "XenSystemTesting"]),
         .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
-        // gcc/objdump probes of Xen's real headers, shared by the ABI tests (Foundation; tests only).
+        .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface", "ABITestSupport"]),
+        // gcc/objdump probes of Xen's real headers, shared by the header tests (Foundation; tests only).
         .target(name: "ABITestSupport", dependencies: ["XenInterface"], path: "Tests/ABITestSupport"),
         .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
