@@ -19,12 +19,13 @@ swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 swift test --skip-build 2>&1 | tee "$log"
-# Swift Testing prints a line per skipped test or suite ("➜ Test name() skipped: reason", "➜ Test
-# name() was cancelled ...") and leaves them out of its closing summary, so they are counted here.
-skip_pattern='^[^ ]+ (Test|Suite) .+ (skipped|was cancelled)'
+# Swift Testing prints a line per skipped test ("➜ Test name() skipped: reason", "➜ Test name()
+# was cancelled ..."; a skipped suite lists each of its tests so) and leaves skips out of its
+# closing summary, so they are counted here.
+skip_pattern='^[^ ]+ Test .+ (skipped|was cancelled)'
 skipped=$(grep -cE "$skip_pattern" "$log" || true)
 summary=$(grep -E '^[^ ]+ Test run with [0-9]+ tests?' "$log" | tail -1 || true)
-echo "== unit and CLI tests: ${summary#* }; $skipped skipped"
+echo "== unit and CLI tests: $skipped skipped (${summary#* })"
 if [ "$skipped" -gt 0 ]; then
   grep -E "$skip_pattern" "$log" | sed 's/^/   /'
   refuse_in_ci "$skipped unit/CLI test(s) skipped"
@@ -38,7 +39,7 @@ bash scripts/fuzz/run.sh --ci --jobs 2 --no-record
 
 stage=scripts/xen-stage/run.sh
 if [ ! -f "$stage" ]; then
-  echo "test.sh: $stage is missing: the real-Xen stage cannot run (XEN_STAGE=skip skips it on purpose)" >&2
+  echo "test.sh: $stage is missing: the real-Xen stage cannot run (a broken checkout; git checkout -- $stage)" >&2
   exit 1
 fi
 if [ ! -x "$stage" ]; then
