@@ -71,6 +71,28 @@ import XenSystemTesting
         #expect(try DropInDetection.detect(system: RecordingSystem(), plain: plain, pv: FaultingSource()).outcome == .none)
     }
 
+    /// This project's development machine (README): a KVM guest on AMD EPYC, recorded with
+    /// Debian's cpuid; each field against the recorded registers.
+    @Test func kvmGuestOnEPYC() throws {
+        let table = try Fixture.source("kvm-epyc-host.cpuid")
+        let source = CountingCPUID(table)
+        let r = try ProbeReport.probe(source: source, pv: FaultingSource(), system: RecordingSystem())
+        let leaf0 = try table.cpuid(leaf: 0, subleaf: 0)
+        #expect(HypervisorSignature(ebx: leaf0.ebx, ecx: leaf0.edx, edx: leaf0.ecx).description == "AuthenticAMD")
+        #expect(!r.xenDetected && r.xen == nil && r.context == nil && r.domain == nil)
+        #expect(r.scan.hypervisorBit == true)
+        let base = try table.cpuid(leaf: 0x4000_0000, subleaf: 0)
+        #expect(r.hypervisors.map(\.name) == ["kvm"])
+        #expect(r.hypervisors.first?.signature.description == "KVMKVMKVM")
+        #expect(r.hypervisors.first?.maxLeaf == base.eax)
+        // KVM's feature leaf (Linux Documentation/virt/kvm/x86/cpuid.rst): base+1 EAX, EDX the hints.
+        let features = try table.cpuid(leaf: 0x4000_0001, subleaf: 0)
+        #expect(r.kvm == KVMFeatureLeaf(features))
+        #expect(r.hyperV == nil)
+        // Leaf 1, KVM's base, the unused 0x40000100 and KVM's feature leaf; the PV probe faults.
+        #expect(r.cpuidExecutions == 4 && r.forcedEmulationFaults == 1)
+    }
+
     @Test func plainLinuxOnQEMU() throws {
         let source = CountingCPUID(try Fixture.source("qemu-tcg-linux.cpuid"))
         let r = try ProbeReport.probe(source: source, pv: FaultingSource(), system: try Self.system("qemu-tcg-linux.sysfs.txt"))
@@ -220,14 +242,18 @@ import XenSystemTesting
         #expect(r.kvm == nil)
     }
 
-    /// The drop-in's line is what Xen's own xen-detect printed in that guest (peers.txt).
-    @Test(arguments: domUs)
-    func domUDropInSaysWhatXensToolSaid(_ d: DomU) throws {
-        let peers = try Self.values(d.environment + ".peers.txt")
+    /// The drop-in's line is what Xen's own xen-detect printed in that guest (peers.txt), in the
+    /// two dom0s and the four domUs.
+    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0"] + domUs.map(\.environment))
+    func dropInSaysWhatXensToolSaid(environment: String) throws {
+        let peers = try Self.values(environment + ".peers.txt")
+        let sysfs = try Self.values(environment + ".sysfs.txt")
         let theirs = try #require(peers["xen-detect"])
-        #expect(theirs.contains(" \(d.context.rawValue) context"))
-        let (plain, pv) = try Self.sources(d)
-        let v = try DropInDetection.detect(system: try Self.system(d.environment + ".sysfs.txt"), plain: plain, pv: pv)
+        let guestType = try #require(sysfs["/sys/hypervisor/guest_type"])
+        #expect(theirs.contains(" \(guestType) context"))
+        let plain = try Fixture.source(environment + ".cpuid")
+        let pv: any CPUIDSource = guestType == "PV" ? try Fixture.source(environment + ".leaves.pv.txt") : FaultingSource()
+        let v = try DropInDetection.detect(system: try Self.system(environment + ".sysfs.txt"), plain: plain, pv: pv)
         #expect(v.line == theirs)
         // Offline (no sysfs), CPUID alone cannot tell PVH from HVM: Xen's tool then says HVM.
         let offline = try DropInDetection.detect(system: RecordingSystem(), plain: plain, pv: pv)
