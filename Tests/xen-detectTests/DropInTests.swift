@@ -39,9 +39,12 @@ import Testing
         let leaves = try Machine.rawLeaves()
         let ranges = Machine.ranges(leaves)
 
-        // The hypervisor bit: CPUID.1:ECX[31] as the cpuid tool read it, and the kernel's flag.
+        // The hypervisor bit: CPUID.1:ECX[31] as the cpuid tool read it, and the kernel's flag (but
+        // in a PV guest, whose kernel reads leaf 1 through Xen while plain CPUID may reach the
+        // hardware below).
+        let xenContext = try Machine.xenContext()
         let bit = try #require(Machine.hypervisorBit(leaves), "cpuid -r printed no leaf 1")
-        #expect(try Machine.cpuinfoHypervisorFlag() == bit)
+        if xenContext != "PV" { #expect(try Machine.cpuinfoHypervisorFlag() == bit) }
         #expect(json["hypervisorBit"] as? Bool == bit)
 
         // The stack plain CPUID shows, range by range (in PV, Xen's forced-emulation view comes first).
@@ -54,7 +57,6 @@ import Testing
 
         // Xen, and its context, as Xen's own tool finds them.
         let xen = try #require(json["xen"] as? [String: Any])
-        let xenContext = try Machine.xenContext()
         #expect(xen["detected"] as? Bool == (try Machine.isXenGuest()))
         #expect(xen["context"] as? String == xenContext)
         if xenContext == nil { #expect(xen["context"] is NSNull) }
