@@ -48,13 +48,14 @@ let package = Package(
         .testTarget(name: "XenSystemTests", dependencies: ["XenSystem", "XenSystemTesting"]),
         .testTarget(name: "CPUIDProbeTests", dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface"]),
-        // gcc/objdump probes of Xen's real headers, shared by the ABI tests (Foundation; tests only).
+        .testTarget(name: "XenInterfaceTests", dependencies: ["XenInterface", "ABITestSupport"]),
+        // gcc/objdump probes of Xen's real headers, shared by the header tests (Foundation; tests only).
         .target(name: "ABITestSupport", dependencies: ["XenInterface"], path: "Tests/ABITestSupport"),
         .testTarget(name: "ABI32Tests", dependencies: ["ABI32", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "ABI64Tests", dependencies: ["ABI64", "XenInterface", "ABITestSupport"]),
         .testTarget(name: "XenCompatTests", dependencies: ["XenCompat", "ABI32", "ABI64", "XenInterface", "ABITestSupport"]),
-        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenInterface", "XenSystem", "XenSystemTesting", "CPUIDProbe"],
+        .testTarget(name: "HypercallPageTests", dependencies: ["HypercallPage", "XenInterface", "XenSystem", "XenSystemTesting", "CPUIDProbe",
+                                                           "ABITestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),

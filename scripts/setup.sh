@@ -27,3 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The kernel's cpuid driver (/dev/cpu/N/cpuid): CLI tests compare `--source devcpu` with native
+# CPUID and read it as an unprivileged user; without it they fail (never a silent pass), so it
+# is loaded here, as root. The msr driver is deliberately not loaded: no unit or CLI test may
+# write an MSR (only the real-Xen stage installs the hypercall page, inside its own guests).
+if [ ! -e /dev/cpu/0/cpuid ]; then
+  modprobe cpuid 2>/dev/null \
+    || echo "setup: cannot load the cpuid driver (modprobe cpuid): the /dev/cpu tests will fail" >&2
+fi

@@ -1,27 +1,64 @@
 #!/usr/bin/env bash
 # All tests: set up, unit and CLI tests (swift test), then the real-Xen stage under QEMU.
 # XEN_STAGE=skip skips the real-Xen stage (it then says so); see docs/xen-stage.md.
+# Never silently green: skipped tests are counted and listed, and with CI=true a skipped test or
+# a skipped stage fails the run. A missing stage script, or one that lost its run bit, is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+
+refuse_in_ci() {  # $1: what was skipped
+  if [ "${CI:-}" = "true" ]; then
+    echo "test.sh: CI=true refuses a skip: $1" >&2
+    exit 1
+  fi
+}
+
 echo "== unit and CLI tests"
 swift build --build-tests
-swift test --skip-build
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+swift test --skip-build 2>&1 | tee "$log"
+# Swift Testing prints a line per skipped test ("➜ Test name() skipped: reason", "➜ Test name()
+# was cancelled ..."; a skipped suite lists each of its tests so) and leaves skips out of its
+# closing summary, so they are counted here.
+skip_pattern='^[^ ]+ Test .+ (skipped|was cancelled)'
+skipped=$(grep -cE "$skip_pattern" "$log" || true)
+summary=$(grep -E '^[^ ]+ Test run with [0-9]+ tests?' "$log" | tail -1 || true)
+echo "== unit and CLI tests: $skipped skipped (${summary#* })"
+if [ "$skipped" -gt 0 ]; then
+  grep -E "$skip_pattern" "$log" | sed 's/^/   /'
+  refuse_in_ci "$skipped unit/CLI test(s) skipped"
+fi
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan
 echo "== fuzzing: every decoder, 30 s each, seeded with the real recordings"
 bash scripts/fuzz/run.sh --ci --jobs 2 --no-record
-if [ -x scripts/xen-stage/run.sh ]; then
-  if [ "${XEN_STAGE:-}" = "skip" ]; then
-    echo "== real-Xen stage SKIPPED (XEN_STAGE=skip)"
-  else
-    echo "== real-Xen stage"
-    # run.sh installs its own packages (and honours XEN_STAGE_OPTIONAL=1 when it cannot).
-    bash scripts/xen-stage/run.sh
-    echo "== real-Xen stage: the four domUs (PVH, PV, HVM, HVM with Viridian) created with xl"
-    XS_NO_BUILD=1 XS_BOOT_TIMEOUT=900 bash scripts/xen-stage/run.sh --env domu
-    echo "== ABIs in real Xen: the 32-bit and 64-bit PVH test guests"
-    XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-abi.sh
-  fi
+
+stage=scripts/xen-stage/run.sh
+if [ ! -f "$stage" ]; then
+  echo "test.sh: $stage is missing: the real-Xen stage cannot run (a broken checkout; git checkout -- $stage)" >&2
+  exit 1
+fi
+if [ ! -x "$stage" ]; then
+  echo "test.sh: $stage lost its run bit (git keeps it 100755: git checkout -- $stage)" >&2
+  exit 1
+fi
+if [ "${XEN_STAGE:-}" = "skip" ]; then
+  echo "== real-Xen stage SKIPPED (XEN_STAGE=skip)"
+  refuse_in_ci "the real-Xen stage (XEN_STAGE=skip)"
+else
+  # run.sh installs its own packages and, with XEN_STAGE_OPTIONAL=1, skips when it cannot
+  # (saying "xen stage: SKIPPED"): a skip that CI refuses like any other.
+  stage_log=$(mktemp)
+  trap 'rm -f "$log" "$stage_log"' EXIT
+  echo "== real-Xen stage"
+  bash "$stage" 2>&1 | tee "$stage_log"
+  echo "== real-Xen stage: the four domUs (PVH, PV, HVM, HVM with Viridian) created with xl"
+  XS_NO_BUILD=1 XS_BOOT_TIMEOUT=900 bash "$stage" --env domu 2>&1 | tee -a "$stage_log"
+  if grep -q '^xen stage: SKIPPED' "$stage_log"; then refuse_in_ci "the real-Xen stage (XEN_STAGE_OPTIONAL=1)"; fi
+  echo "== ABIs in real Xen: the 32-bit and 64-bit PVH test guests"
+  XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-abi.sh
 fi

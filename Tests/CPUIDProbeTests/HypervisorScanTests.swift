@@ -34,15 +34,16 @@ import XenSystem
     }
 
     @Test func viridianPutsXenAtTheSecondBase() throws {
-        // Xen with viridian=1: Hyper-V's leaves first, Xen's at 0x40000100 (xen/arch/x86/cpuid.c).
-        let source = TableCPUID(entries: [
-            key(1): Self.leaf1WithBit,
-            key(0x4000_0000): signatureRegisters("Microsoft Hv", eax: 0x4000_0006),
-            key(0x4000_0100): signatureRegisters("XenVMMXenVMM", eax: 0x4000_0105),
-        ])
+        // Xen with viridian=1 (xen/arch/x86/cpuid.c): Hyper-V's leaves first, Xen's at 0x40000100,
+        // as recorded by Debian's cpuid in the stage's HVM domU with viridian = 1 (docs/domu.md).
+        let source = CountingCPUID(try Fixture.source("xen-4.17-hvm-viridian-domu.cpuid"))
         let scan = try HypervisorScan.scan(source, mode: .firstUnused, checkHypervisorBit: true)
         #expect(scan.ranges.map(\.name) == ["microsoft", "xen"])
+        #expect(scan.ranges.map(\.leafBase) == [0x4000_0000, 0x4000_0100])
+        #expect(scan.ranges.map(\.signature.description) == ["Microsoft Hv", "XenVMMXenVMM"])
         #expect(scan.xen?.leafBase == 0x4000_0100)
+        // Leaf 1, both ranges and the unused 0x40000200: one CPUID per hypervisor plus one.
+        #expect(source.executions == 4)
     }
 
     @Test func unknownHypervisorWithPlausibleMaxLeafIsKeptAndScanContinues() throws {

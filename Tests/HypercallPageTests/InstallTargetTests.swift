@@ -1,3 +1,4 @@
+import Foundation
 import CPUIDProbe
 import Testing
 import XenSystem
@@ -27,14 +28,25 @@ struct InstallTargetTests {
                                         hypercallMSR: 0x40000000, expectedFlavor: .svm))
     }
 
+    /// The Viridian domU as recorded in real Xen (Debian's cpuid -r): Xen's leaves moved to
+    /// 0x40000100 name the MSR 0x40000200 (docs/domu.md), and the flavor the target expects from the
+    /// recorded vendor is the one of the page Xen wrote in that guest (its recorded page).
     @Test func viridianShiftedLeavesNameTheirMSR() throws {
-        let table = TableCPUID(entries: Self.leaf1.merging(Self.xenLeaves(base: 0x40000100, msr: 0x40000200)) { a, _ in a }
-            .merging([Key(leaf: 0x40000000, subleaf: 0): CPUIDRegisters(eax: 0x40000006, ebx: 0x7263694d, ecx: 0x666f736f, edx: 0x76482074)]) { a, _ in a })
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CPUIDProbeTests/Fixtures")
+        let dump = try CPUIDDump(parsing: try String(contentsOf: fixtures.appendingPathComponent("xen-4.17-hvm-viridian-domu.cpuid"),
+                                                     encoding: .utf8))
+        let table = try #require(dump.source(name: "viridian"))
         let report = try ProbeReport.probe(source: table, pv: nil, system: nil)
-        let target = InstallTarget(report: report, cpuVendor: "GenuineIntel")
+        let leaf0 = try table.cpuid(leaf: 0, subleaf: 0)
+        let vendor = HypervisorSignature(ebx: leaf0.ebx, ecx: leaf0.edx, edx: leaf0.ecx).description  // EBX, EDX, ECX
+        let target = InstallTarget(report: report, cpuVendor: vendor)
+        #expect(target.xenDetected && target.context == .hvm)
         #expect(target.leafBase == 0x40000100)
         #expect(target.hypercallMSR == 0x40000200)
-        #expect(target.expectedFlavor == .vmx)
+        let page = try String(contentsOf: fixtures.appendingPathComponent("xen-4.17-hvm-viridian-domu.hypercall-page.hex"), encoding: .utf8)
+        let written = HypercallPageDecoder.decode(try #require(HypercallPageDecoder.pageBytes(fromFile: Array(page.utf8))))
+        #expect(target.expectedFlavor != nil && target.expectedFlavor == written.flavor)
     }
 
     @Test func pvViewGivesAPVTargetTheInstallerRefuses() throws {

@@ -5,9 +5,9 @@ import Testing
 /// The page Xen 4.17.7 wrote in the stage's PVH dom0 (QEMU TCG, qemu64,+svm), as
 /// `hypercall-page install --show-page` read it back: one hex line per 32-byte entry.
 /// Recorded by scripts/xen-stage/checks/41-hypercall-page.sh (out/pvh-dom0/hypercall-page.hex).
-private func recordedPage(_ name: String) throws -> [UInt8] {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name)
+private func recordedPage(_ name: String, in directory: String = "HypercallPageTests") throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(directory).appendingPathComponent("Fixtures").appendingPathComponent(name)
     let text = try String(contentsOf: url, encoding: .utf8)
     var bytes: [UInt8] = []
     for line in text.split(separator: "\n") {
@@ -32,6 +32,18 @@ struct RecordedPageTests {
         #expect(report.entries[17] == .call(.svm, number: 17))
         #expect(report.entries[23] == .iret(.hvm))
         #expect(page == HypercallStub.expectedPage(.svm))
+    }
+
+    /// Every page the stage recorded (`--record`: PVH dom0 and the PVH, HVM and Viridian domUs,
+    /// all on QEMU's AMD-like qemu64,+svm) is, byte for byte, the svm page as binutils assembles it
+    /// from Xen's writer, and the page HypercallStub expects.
+    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pvh-domu", "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu"])
+    func everyRecordedPageIsTheAssembledSVMPage(_ environment: String) throws {
+        let page = try recordedPage(environment + ".hypercall-page.hex", in: "CPUIDProbeTests")
+        #expect(page.count == 4096)
+        #expect(page == (try AssembledPage.page(.svm)))
+        #expect(page == HypercallStub.expectedPage(.svm))
+        #expect(HypercallPageDecoder.decode(page).flavor == .svm)
     }
 
     @Test func recordedPageWithOneEntryCorruptedIsCaught() throws {
