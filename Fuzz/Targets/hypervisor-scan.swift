@@ -119,7 +119,7 @@ public func fuzzHypervisorScan(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
             require(report2 == report, "report from the listing's dump differs in mode \(mode)")
             continue
         }
-        let json = report.json(scanMode: mode)
+        let json = report.json
         var reader = StrictJSONReader(json.rendered)
         require(reader.parseDocument() == json.normalized, "rendered JSON does not read back")
         var compactReader = StrictJSONReader(json.compact)

@@ -14,11 +14,12 @@ extension HypervisorRange {
 
 extension ProbeReport {
     /// The `--json` report. Keys are stable and documented in the README.
-    public func json(scanMode: ScanMode) -> JSONValue {
+    public var json: JSONValue {
         var xenMembers: [(String, JSONValue)] = [
             ("detected", .bool(xenDetected)),
             ("context", context.map { .string($0.rawValue) } ?? .null),
             ("contextSource", contextSource.map { .string($0) } ?? .null),
+            ("decidedBy", .string(decision.decidedBy.rawValue)),
             ("version", version.map { .object([("major", .number($0.major)), ("minor", .number($0.minor))]) } ?? .null),
             ("versionExtra", sysfs?.isXen == true ? .optional(SysfsHypervisor.chopped(sysfs?.versionExtra).map { .string($0) }) : .null),
             ("view", xenView.map { .string($0.rawValue) } ?? .null),
@@ -66,6 +67,7 @@ extension ProbeReport {
             xenMembers.append(("pv", .null))
         }
         xenMembers.append(("domain", domain.map { .string($0.rawValue) } ?? .null))
+        xenMembers.append(("domainSource", domainSource.map { .string($0.rawValue) } ?? .null))
         xenMembers.append(("domainId", xen?.hvm?.domainID.map { .number($0) } ?? .null))
 
         var stack: [JSONValue] = []

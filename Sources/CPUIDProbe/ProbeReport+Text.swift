@@ -5,11 +5,12 @@ extension ProbeReport {
     public var text: String {
         var lines: [String] = []
         if xenDetected {
-            let ctx = context?.rawValue ?? "unknown"
+            let ctx = decision.typeText
             let ver = version.map { "\($0.major).\($0.minor)" } ?? "unknown version"
             let extra = sysfs?.isXen == true ? SysfsHypervisor.chopped(sysfs?.versionExtra) ?? "" : ""
             let dom = domain.map { ", \($0.rawValue)" } ?? ""
-            lines.append("Xen \(ver)\(extra): \(ctx) guest\(dom) (context from \(contextSource ?? "?"))")
+            let domFrom = domainSource.map { ", domain from \($0.description)" } ?? ""
+            lines.append("Xen \(ver)\(extra): \(ctx) guest\(dom) (context from \(contextSource ?? "?")\(domFrom))")
         } else {
             lines.append("Xen: not detected")
         }

@@ -21,6 +21,8 @@ public struct ProbeReport: Equatable, Sendable {
 
     /// The source's name ("native", "devcpu:0", "dump:FILE").
     public let source: String
+    /// The scan mode the plain scan used (`firstBaseOnly` for the PV view as the source).
+    public let scanMode: ScanMode
     /// Plain CPUID's view of the hypervisor range.
     public let scan: HypervisorScan
     /// The forced-emulation view, when the probe ran and did not fault.
@@ -29,10 +31,12 @@ public struct ProbeReport: Equatable, Sendable {
     public let xen: XenLeaves?
     public let xenView: XenView?
     public let sysfs: SysfsHypervisor?
-    public let context: XenGuestContext?
-    /// "sysfs" or "cpuid": what decided the context.
-    public let contextSource: String?
+    /// The one decision (xen-detect's), of which `xenDetected`, `context` and `contextSource` are
+    /// renderings; the drop-in prints its line.
+    public let decision: DropInDetection
     public let domain: XenDomainRole?
+    /// What told the domain role.
+    public let domainSource: DomainRoleSource?
     public let kvm: KVMFeatureLeaf?
     public let hyperV: HyperVInterfaceLeaf?
     /// CPUID instructions executed (each a VM exit in a guest), escaped ones included.
@@ -40,7 +44,15 @@ public struct ProbeReport: Equatable, Sendable {
     /// Forced-emulation probes that faulted (not a Xen PV guest).
     public let forcedEmulationFaults: Int
 
-    public var xenDetected: Bool { xen != nil || sysfs?.isXen == true }
+    /// Xen was found, as the decision says.
+    public var xenDetected: Bool { decision.outcome != .none }
+    /// The decision's context (PV, HVM, PVH), nil without Xen.
+    public var context: XenGuestContext? { decision.context }
+    /// "sysfs" or "cpuid" (plain or behind the forced-emulation prefix): what decided the context.
+    public var contextSource: String? {
+        guard xenDetected else { return nil }
+        return decision.decidedBy == .sysfs ? "sysfs" : "cpuid"
+    }
 
     /// The version: CPUID's when Xen's leaves were read, else sysfs's.
     public var version: XenVersion? { xen?.version ?? (sysfs?.isXen == true ? sysfs?.version : nil) }
@@ -55,55 +67,55 @@ public struct ProbeReport: Equatable, Sendable {
     }
 
     /// Runs the probe. `pv` is consulted only in live mode, and only when plain CPUID does not
-    /// show Xen as an HVM guest's hypervisor.
+    /// show Xen as an HVM guest's hypervisor (exactly when the decision's step 3 would ask it).
     public static func probe(
         source plainSource: any CPUIDSource, pv pvSource: (any CPUIDSource)?,
         system: (any SystemCalls)?, mode scanMode: ScanMode = .firstUnused
     ) throws(CPUIDSourceError) -> ProbeReport {
         let plain = CountingCPUID(plainSource)
         let pv = pvSource.map(CountingCPUID.init)
-        let sysfs = system.flatMap(SysfsHypervisor.read)
+        let sysfs = system.flatMap { SysfsHypervisor.read($0) }
 
         let scan = try HypervisorScan.scan(plain, mode: scanMode, checkHypervisorBit: scanMode != .exhaustive)
         var xen: XenLeaves? = nil
         var view: XenView? = nil
-        var pvLike = false
         if let range = scan.xen {
-            let leaves = try XenLeaves.read(plain, range: range)
-            pvLike = leaves.hypercall.features1.contains(.mmuPTUpdatePreserveAD)
-            xen = leaves
+            xen = try XenLeaves.read(plain, range: range)
             view = .cpuid
         }
+        let seen = xen.map(DropInDetection.Sighting.init)
         var pvScan: HypervisorScan? = nil
-        if let pv, xen == nil || pvLike {
+        var pvFaulted = false
+        if let pv, !(seen?.decidesHVM ?? false) {
             do {
                 let s = try HypervisorScan.scan(pv, mode: .firstBaseOnly, checkHypervisorBit: false)
                 pvScan = s
                 if let range = s.xen {
                     xen = try XenLeaves.read(pv, range: range)
                     view = .forcedEmulation
-                    pvLike = true
                 }
             } catch .notPVContext {
-                pvScan = nil
+                pvFaulted = true
             }
         }
+        let forcedVersion = view == .forcedEmulation ? xen?.version : nil
+        let decision = try DropInDetection.decide(
+            sysfs: sysfs, plain: { seen },
+            forced: pv == nil ? nil : { () throws(CPUIDSourceError) -> XenVersion? in
+                if pvFaulted { throw .notPVContext }
+                return forcedVersion
+            })
 
-        var context: XenGuestContext? = nil
-        var contextSource: String? = nil
-        if let sysfs, sysfs.isXen, let c = sysfs.guestContext {
-            context = c
-            contextSource = "sysfs"
-        } else if xen != nil {
-            context = pvLike ? .pv : .hvm
-            contextSource = "cpuid"
-        }
-
-        let domain: XenDomainRole?
-        if let system, xen != nil || sysfs?.isXen == true {
-            domain = readDomainRole(system, sysfs: sysfs)
-        } else {
-            domain = nil
+        var domain: XenDomainRole? = nil
+        var domainSource: DomainRoleSource? = nil
+        if decision.outcome != .none {
+            if let system, let (role, source) = readDomainRole(system, sysfs: sysfs) {
+                (domain, domainSource) = (role, source)
+            } else if let id = xen?.hvm?.domainID {
+                // Domain id 0 is the initial control domain (xen/common/domain.c creates dom0 first
+                // with id 0); every other domain has a non-zero id.
+                (domain, domainSource) = (id == 0 ? .dom0 : .domU, .domainID)
+            }
         }
 
         var kvm: KVMFeatureLeaf? = nil
@@ -117,8 +129,8 @@ public struct ProbeReport: Equatable, Sendable {
         }
 
         return ProbeReport(
-            source: plainSource.name, scan: scan, pvScan: pvScan, xen: xen, xenView: view, sysfs: sysfs,
-            context: context, contextSource: contextSource, domain: domain, kvm: kvm, hyperV: hyperV,
+            source: plainSource.name, scanMode: scanMode, scan: scan, pvScan: pvScan, xen: xen, xenView: view,
+            sysfs: sysfs, decision: decision, domain: domain, domainSource: domainSource, kvm: kvm, hyperV: hyperV,
             cpuidExecutions: plain.executions + (pv?.executions ?? 0), forcedEmulationFaults: pv?.faults ?? 0)
     }
 }

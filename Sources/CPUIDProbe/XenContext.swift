@@ -31,14 +31,28 @@ public struct SysfsHypervisor: Equatable, Sendable {
         self.versionMinor = versionMinor; self.versionExtra = versionExtra; self.features = features
     }
 
+    /// Which files to read.
+    public enum Fields: Sendable {
+        /// Every file this type holds.
+        case all
+        /// Only what xen-detect reads: type, and when it is "xen", guest_type and the version.
+        case dropIn
+    }
+
     /// nil when /sys/hypervisor is not a directory.
-    public static func read(_ system: any SystemCalls) -> SysfsHypervisor? {
+    public static func read(_ system: any SystemCalls, only fields: Fields = .all) -> SysfsHypervisor? {
         guard system.isDirectory(root) else { return nil }
         func file(_ name: String) -> String? {
             system.readSmallFile(root + "/" + name).map { String(decoding: $0, as: UTF8.self) }
         }
+        let type = file("type")
+        if fields == .dropIn {
+            guard type == "xen\n" else { return SysfsHypervisor(type: type) }
+            return SysfsHypervisor(type: type, guestType: file("guest_type"), versionMajor: file("version/major"),
+                                   versionMinor: file("version/minor"))
+        }
         return SysfsHypervisor(
-            type: file("type"), guestType: file("guest_type"), versionMajor: file("version/major"),
+            type: type, guestType: file("guest_type"), versionMajor: file("version/major"),
             versionMinor: file("version/minor"), versionExtra: file("version/extra"),
             features: file("properties/features"))
     }
@@ -60,13 +74,32 @@ public struct SysfsHypervisor: Equatable, Sendable {
     }
 }
 
+/// What told the domain role.
+public enum DomainRoleSource: String, Sendable, Equatable, CustomStringConvertible {
+    /// "control_d" in /proc/xen/capabilities, or its absence (needs xenfs mounted).
+    case capabilities
+    /// XENFEAT_dom0 in /sys/hypervisor/properties/features.
+    case features
+    /// The domain id of CPUID leaf base+4 (HVM and PVH guests): 0 only for dom0.
+    case domainID
+
+    /// Where it was read, for people.
+    public var description: String {
+        switch self {
+        case .capabilities: return "/proc/xen/capabilities"
+        case .features: return "XENFEAT_dom0"
+        case .domainID: return "the CPUID domain id"
+        }
+    }
+}
+
 /// Reads the domain role: /proc/xen/capabilities (needs xenfs mounted), else the XENFEAT_dom0 bit.
-public func readDomainRole(_ system: any SystemCalls, sysfs: SysfsHypervisor?) -> XenDomainRole? {
+public func readDomainRole(_ system: any SystemCalls, sysfs: SysfsHypervisor?) -> (XenDomainRole, DomainRoleSource)? {
     if let caps = system.readSmallFile("/proc/xen/capabilities") {
         let text = String(decoding: caps, as: UTF8.self)
         let words = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " })
-        return words.contains("control_d") ? .dom0 : .domU
+        return (words.contains("control_d") ? .dom0 : .domU, .capabilities)
     }
-    if let dom0 = sysfs?.dom0Feature { return dom0 ? .dom0 : .domU }
+    if let dom0 = sysfs?.dom0Feature { return (dom0 ? .dom0 : .domU, .features) }
     return nil
 }

@@ -53,31 +53,24 @@ enum DropIn {
         }
         let scanMode: ScanMode = exhaustive ? .exhaustive : .firstUnused
 
-        let detected: DropInDetection.Outcome
-        if json || sourceText != nil {
-            let report: ProbeReport
-            do {
-                report = try makeReport(source: sourceText ?? "native", scanMode: scanMode)
-            } catch {
-                fail(error)
-            }
-            detected = report.context.map { $0 == .pv ? .pv : .hvm } ?? (report.xenDetected ? .hvm : .none)
-            if json {
-                print(report.json(scanMode: scanMode).rendered)
-            } else if !quiet {
-                print(DropInDetection.line(for: report))
-            }
-        } else {
-            let verdict: DropInDetection
-            do {
+        // One decision (DropInDetection), rendered as the line and the exit status, or inside the
+        // full report as JSON. The plain drop-in makes it the lean way (no CPUID when sysfs
+        // decides); --json and --source make it inside the probe, from the same evidence.
+        let verdict: DropInDetection
+        do {
+            if json || sourceText != nil {
+                let report = try makeReport(source: sourceText ?? "native", scanMode: scanMode)
+                verdict = report.decision
+                if json { print(report.json.rendered) }
+            } else {
                 verdict = try DropInDetection.detect(
                     system: LinuxSystem(), plain: NativeCPUID(), pv: ForcedEmulationCPUID(), mode: scanMode)
-            } catch {
-                fail(error)
             }
-            detected = verdict.outcome
-            if !quiet { print(verdict.line) }
+        } catch {
+            fail(error)
         }
+        if !json && !quiet { print(verdict.line) }
+        let detected = verdict.outcome
         // xen-detect: `return expected && (expected != detected);`
         if let expected, expected != detected { exit(ExitStatus.mismatch.rawValue) }
         exit(ExitStatus.success.rawValue)

@@ -14,6 +14,6 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let report = try makeReport(source: sourceOptions.source, scanMode: sourceOptions.scanMode)
-        print(json ? report.json(scanMode: sourceOptions.scanMode).rendered : report.text)
+        print(json ? report.json.rendered : report.text)
     }
 }

@@ -41,7 +41,9 @@ import XenSystemTesting
         // Offline, CPUID alone cannot tell PVH from HVM: it says HVM, as Xen's tool does without sysfs.
         let source = try Fixture.source("xen-4.17-pvh-dom0.cpuid")
         let r = try ProbeReport.probe(source: source, pv: nil, system: nil)
-        #expect(r.context == .hvm && r.contextSource == "cpuid" && r.domain == nil)
+        #expect(r.context == .hvm && r.contextSource == "cpuid")
+        // The recording's leaf base+4 carries domain id 0, which only dom0 has.
+        #expect(r.xen?.hvm?.domainID == 0 && r.domain == .dom0 && r.domainSource == .domainID)
         let v = try DropInDetection.detect(system: RecordingSystem(), plain: source, pv: FaultingSource())
         #expect(v.line == "Running in HVM context on Xen V4.17.")
     }
