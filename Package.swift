@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 // xen-detect: a guest-side Xen toolkit. Module map (one job each):
 //   CXenShim      the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
 //   XenSystem     the one thin system-call layer (open/pread/pwrite/ioctl/mmap) and errno-carrying errors
@@ -62,3 +62,11 @@ let package = Package(
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),
     ]
 )
+
+// Strict memory safety (SE-0458) for every Swift module of the toolkit: each unsafe construct must
+// be marked `unsafe`, so the compiler shows where they are. They live in XenSystem's raw layer
+// only (LinuxSystem*.swift, Processor.swift, UncheckedBytes.swift); scripts/check-unsafe.sh fails
+// the build of the tests when a warning or an `unsafe` appears anywhere else.
+for target in package.targets where !target.isTest && target.name != "CXenShim" && target.name != "ABITestSupport" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.strictMemorySafety()]
+}

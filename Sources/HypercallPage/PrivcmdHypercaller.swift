@@ -34,8 +34,9 @@ public struct HypercallResult: Sendable, Equatable {
 
 /// Issues hypercalls through Linux's /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL), with argument
 /// buffers mmap'ed from /dev/xen/hypercall as Xen's libxencall does (tools/libs/call/linux.c),
-/// or locked anonymous memory when that device is absent. Refuses anything that is not in the
-/// read-only set unless `allowStateChanges`.
+/// or locked anonymous memory when that device is absent. The public surface is typed and
+/// read-only (`xenVersion`, `readOnly`): a raw call takes addresses Xen writes through, so it is
+/// package-internal, as is enabling calls outside the read-only set.
 public final class PrivcmdHypercaller {
     public static let privcmdPath = "/dev/xen/privcmd"
     public static let bufferDevicePath = "/dev/xen/hypercall"
@@ -43,11 +44,17 @@ public final class PrivcmdHypercaller {
     let system: any HypervisorCalls
     let privcmd: FileDescriptor
     let bufferDevice: FileDescriptor?
-    public let allowStateChanges: Bool
+    /// Calls outside the read-only set are allowed (package-internal: tests only).
+    package let allowStateChanges: Bool
 
     /// Opens privcmd (and the buffer device when present); a missing privcmd, or no root,
     /// is one clear error.
-    public init(system: any HypervisorCalls, allowStateChanges: Bool = false) throws(HypercallPageError) {
+    public convenience init(system: any HypervisorCalls) throws(HypercallPageError) {
+        try self.init(system: system, allowStateChanges: false)
+    }
+
+    /// As `init(system:)`, optionally allowing calls outside the read-only set.
+    package init(system: any HypervisorCalls, allowStateChanges: Bool) throws(HypercallPageError) {
         self.system = system
         self.allowStateChanges = allowStateChanges
         do { privcmd = try system.open(Self.privcmdPath, .readWrite) } catch {
@@ -72,7 +79,8 @@ public final class PrivcmdHypercaller {
     public var usesBufferDevice: Bool { bufferDevice != nil }
 
     /// Issues hypercall `op` with `arguments` (the first is the sub-op for the multiplexed calls).
-    public func call(_ op: HypercallNumber, _ arguments: [UInt64]) throws(HypercallPageError) -> HypercallResult {
+    /// Package-internal: an argument may be an address Xen writes through.
+    package func call(_ op: HypercallNumber, _ arguments: [UInt64]) throws(HypercallPageError) -> HypercallResult {
         guard arguments.count <= Privcmd.hypercallArgumentCount else {
             throw HypercallPageError(.usage, "\(op) takes at most \(Privcmd.hypercallArgumentCount) arguments")
         }
@@ -84,7 +92,7 @@ public final class PrivcmdHypercaller {
 
     /// Runs `body` with a zeroed one-page argument buffer holding `input` at its start, and
     /// returns the buffer's `outputCount` first bytes afterwards with the body's result.
-    public func withBuffer(input: [UInt8], outputCount: Int,
+    package func withBuffer(input: [UInt8], outputCount: Int,
                            _ body: (UInt64) throws(HypercallPageError) -> HypercallResult)
         throws(HypercallPageError) -> (HypercallResult, [UInt8]) {
         guard input.count <= XEN_PAGE_SIZE, outputCount <= XEN_PAGE_SIZE else {

@@ -25,8 +25,8 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// The text the C library prints for this error (`strerror`).
     public var description: String {
-        guard let text = strerror(rawValue) else { return "errno \(rawValue)" }
-        return String(cString: text)
+        guard let text = unsafe strerror(rawValue) else { return "errno \(rawValue)" }
+        return unsafe String(cString: text)
     }
 }
 

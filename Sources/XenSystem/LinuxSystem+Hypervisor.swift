@@ -26,56 +26,56 @@ extension LinuxSystem: HypervisorCalls {
     /// A region of the kernel's that unmaps itself once.
     static func kernelRegion(_ p: UnsafeMutableRawPointer, _ length: Int) -> MappedRegion {
         MappedRegion(address: UInt64(UInt(bitPattern: p)), length: length, origin: .kernel) { address, length in
-            if let p = UnsafeMutableRawPointer(bitPattern: UInt(address)) { _ = munmap(p, length) }
+            if let p = unsafe UnsafeMutableRawPointer(bitPattern: UInt(address)) { _ = unsafe munmap(p, length) }
         }
     }
 
     /// The base address of a region this system made and that is still mapped.
     static func base(_ region: MappedRegion) -> UnsafeMutableRawPointer? {
-        region.origin == .kernel ? UnsafeMutableRawPointer(bitPattern: UInt(region.address)) : nil
+        unsafe region.origin == .kernel ? UnsafeMutableRawPointer(bitPattern: UInt(region.address)) : nil
     }
 
     public func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
         let what = "\(length) locked bytes"
         guard length > 0 else { throw SystemError("mmap", what, .invalidArgument) }
-        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE,
+        guard let p = unsafe mmap(nil, length, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0),
-              p != MAP_FAILED
+              unsafe p != MAP_FAILED
         else { throw SystemError("mmap", what, .current) }
         // MAP_LOCKED does not report a failure to lock; mlock does.
-        if mlock(p, length) != 0 {
+        if unsafe mlock(p, length) != 0 {
             let e = Errno.current
-            _ = munmap(p, length)
+            _ = unsafe munmap(p, length)
             throw SystemError("mlock", what, e)
         }
-        if madvise(p, length, MADV_DONTFORK) != 0 {
+        if unsafe madvise(p, length, MADV_DONTFORK) != 0 {
             let e = Errno.current
-            _ = munmap(p, length)
+            _ = unsafe munmap(p, length)
             throw SystemError("madvise", what, e)
         }
         // Write every byte so each page is a private, present frame (not the shared zero page).
-        memset(p, 0, length)
-        return Self.kernelRegion(p, length)
+        unsafe memset(p, 0, length)
+        return unsafe Self.kernelRegion(p, length)
     }
 
     public func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
         guard length > 0 else { throw SystemError("mmap", path, .invalidArgument) }
-        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0),
-              p != MAP_FAILED
+        guard let p = unsafe mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0),
+              unsafe p != MAP_FAILED
         else { throw SystemError("mmap", path, .current) }
-        return Self.kernelRegion(p, length)
+        return unsafe Self.kernelRegion(p, length)
     }
 
     public func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
-        guard region.contains(offset: offset, count: count), let base = Self.base(region) else { return nil }
-        return region.whileMapped { Array(UnsafeRawBufferPointer(start: base + offset, count: count)) }
+        guard region.contains(offset: offset, count: count), let base = unsafe Self.base(region) else { return nil }
+        return region.whileMapped { unsafe Array(UnsafeRawBufferPointer(start: base + offset, count: count)) }
     }
 
     public func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
-        guard region.contains(offset: offset, count: bytes.count), let base = Self.base(region) else { return false }
+        guard region.contains(offset: offset, count: bytes.count), let base = unsafe Self.base(region) else { return false }
         let copied: Bool? = region.whileMapped {
-            bytes.withUnsafeBytes { raw in
-                if let source = raw.baseAddress { (base + offset).copyMemory(from: source, byteCount: raw.count) }
+            unsafe bytes.withUnsafeBytes { raw in
+                if let source = raw.baseAddress { unsafe (base + offset).copyMemory(from: source, byteCount: raw.count) }
             }
             return true
         }
@@ -86,24 +86,24 @@ extension LinuxSystem: HypervisorCalls {
         var call = [UInt64](repeating: 0, count: 1 + Privcmd.hypercallArgumentCount)
         call[0] = op
         for (i, a) in arguments.prefix(Privcmd.hypercallArgumentCount).enumerated() { call[1 + i] = a }
-        let r = call.withUnsafeMutableBytes { xd_ioctl(fd.rawValue, Privcmd.IOCTL_PRIVCMD_HYPERCALL, $0.baseAddress) }
+        let r = unsafe call.withUnsafeMutableBytes { unsafe xd_ioctl(fd.rawValue, Privcmd.IOCTL_PRIVCMD_HYPERCALL, $0.baseAddress) }
         return r == -1 ? -Int64(errno) : Int64(r)
     }
 }
 
 extension LinuxSystem: StubExecution {
     package func protect(_ region: MappedRegion, _ protection: PageProtection) throws(SystemError) {
-        guard let base = Self.base(region) else { throw SystemError("mprotect", "\(region)", .invalidArgument) }
+        guard let base = unsafe Self.base(region) else { throw SystemError("mprotect", "\(region)", .invalidArgument) }
         let prot = protection == .readWrite ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC
-        let rc = region.whileMapped { mprotect(base, region.length, prot) == 0 ? Errno(rawValue: 0) : Errno.current }
+        let rc = region.whileMapped { unsafe mprotect(base, region.length, prot) == 0 ? Errno(rawValue: 0) : Errno.current }
         guard let rc else { throw SystemError("mprotect", "\(region)", .invalidArgument) }
         if rc.rawValue != 0 { throw SystemError("mprotect", "\(region)", rc) }
     }
 
     package func callEntry(_ region: MappedRegion, offset: Int, arguments: [UInt64]) -> Int64? {
-        guard offset >= 0, offset < region.length, let base = Self.base(region) else { return nil }
+        guard offset >= 0, offset < region.length, let base = unsafe Self.base(region) else { return nil }
         var a = [UInt](repeating: 0, count: 5)
         for (i, v) in arguments.prefix(5).enumerated() { a[i] = UInt(v) }
-        return region.whileMapped { Int64(xd_call_stub(base + offset, a[0], a[1], a[2], a[3], a[4])) }
+        return region.whileMapped { unsafe Int64(xd_call_stub(base + offset, a[0], a[1], a[2], a[3], a[4])) }
     }
 }

@@ -15,7 +15,7 @@ public struct LinuxSystem: SystemCalls {
     public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
         let flags: Int32 = (mode == .readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC
         while true {
-            let fd = Glibc.open(path, flags)
+            let fd = unsafe Glibc.open(path, flags)
             if fd >= 0 { return FileDescriptor(rawValue: fd) }
             let e = Errno.current
             if e != .interrupted { throw SystemError("open", path, e) }
@@ -28,9 +28,9 @@ public struct LinuxSystem: SystemCalls {
 
     public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
-        let n: Int = buffer.withUnsafeMutableBytes { raw in
+        let n: Int = unsafe buffer.withUnsafeMutableBytes { raw in
             while true {
-                let r = Glibc.pread(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
+                let r = unsafe Glibc.pread(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
                 if r >= 0 || errno != EINTR { return r }
             }
         }
@@ -40,9 +40,9 @@ public struct LinuxSystem: SystemCalls {
     }
 
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
-        let n: Int = bytes.withUnsafeBytes { raw in
+        let n: Int = unsafe bytes.withUnsafeBytes { raw in
             while true {
-                let r = Glibc.pwrite(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
+                let r = unsafe Glibc.pwrite(fd.rawValue, raw.baseAddress, raw.count, off_t(Int64(bitPattern: offset)))
                 if r >= 0 || errno != EINTR { return r }
             }
         }
@@ -51,13 +51,13 @@ public struct LinuxSystem: SystemCalls {
     }
 
     public func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        let fd = unsafe Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
         defer { _ = Glibc.close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = unsafe chunk.withUnsafeMutableBytes { unsafe Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return nil
@@ -71,7 +71,7 @@ public struct LinuxSystem: SystemCalls {
 
     public func isDirectory(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        return unsafe stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     public func effectiveUserID() -> UInt32 { geteuid() }
@@ -81,7 +81,7 @@ public struct LinuxSystem: SystemCalls {
 public enum StandardError {
     public static func write(_ text: String) {
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        _ = unsafe bytes.withUnsafeBytes { unsafe Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }
 
@@ -102,19 +102,19 @@ public enum GetoptLong {
     public static func parse(short: String, long: [Option]) -> [(code: Character, argument: String?)] {
         // The names must outlive every getopt_long call of the loop; freed after it (LeakSanitizer
         // reports them otherwise, and `swift test --sanitize=address` runs this binary).
-        var table = long.map { o in
-            option(name: strdup(o.name), has_arg: o.takesArgument ? required_argument : no_argument,
+        var table = unsafe long.map { o in
+            unsafe option(name: strdup(o.name), has_arg: o.takesArgument ? required_argument : no_argument,
                    flag: nil, val: Int32(o.code.asciiValue ?? 0))
         }
-        defer { for entry in table { free(UnsafeMutablePointer(mutating: entry.name)) } }
-        table.append(option(name: nil, has_arg: 0, flag: nil, val: 0))
+        defer { for unsafe entry in unsafe table { unsafe free(UnsafeMutablePointer(mutating: entry.name)) } }
+        unsafe table.append(option(name: nil, has_arg: 0, flag: nil, val: 0))
         var result: [(Character, String?)] = []
         xd_getopt_reset()
-        table.withUnsafeBufferPointer { longopts in
+        unsafe table.withUnsafeBufferPointer { longopts in
             while true {
-                let c = getopt_long(CommandLine.argc, CommandLine.unsafeArgv, short, longopts.baseAddress, nil)
+                let c = unsafe getopt_long(CommandLine.argc, CommandLine.unsafeArgv, short, longopts.baseAddress, nil)
                 if c == -1 { break }
-                let argument = xd_optarg().map { String(cString: $0) }
+                let argument = unsafe xd_optarg().map { unsafe String(cString: $0) }
                 result.append((Character(Unicode.Scalar(UInt8(truncatingIfNeeded: c))), argument))
             }
         }

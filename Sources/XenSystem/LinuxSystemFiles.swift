@@ -10,7 +10,7 @@ import Musl
 public enum FileOutput {
     /// Creates or truncates `path` (mode 0644) and writes `bytes` to it.
     public static func write(_ bytes: [UInt8], to path: String) throws(SystemError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = unsafe Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw SystemError("open", path, .current) }
         defer { _ = Glibc.close(fd) }
         try writeAll(fd, bytes, path)
@@ -24,8 +24,8 @@ public enum FileOutput {
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ name: String) throws(SystemError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress.map { $0 + done }, raw.count - done)
+            let n = unsafe bytes.withUnsafeBytes { raw in
+                unsafe Glibc.write(fd, raw.baseAddress.map { unsafe $0 + done }, raw.count - done)
             }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -17,7 +17,7 @@ public enum Processor {
     /// Plain CPUID (traps to the hypervisor in any guest).
     public static func cpuid(leaf: UInt32, subleaf: UInt32) -> CPUIDRegisters {
         var r = xd_cpuid_regs()
-        xd_cpuid(leaf, subleaf, &r)
+        unsafe xd_cpuid(leaf, subleaf, &r)
         return CPUIDRegisters(eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx)
     }
 
@@ -25,7 +25,7 @@ public enum Processor {
     /// nil when it faulted, which it does everywhere but in a Xen PV guest.
     public static func forcedEmulationCPUID(leaf: UInt32, subleaf: UInt32) -> CPUIDRegisters? {
         var r = xd_cpuid_regs()
-        guard xd_cpuid_forced(leaf, subleaf, &r) == 0 else { return nil }
+        guard unsafe xd_cpuid_forced(leaf, subleaf, &r) == 0 else { return nil }
         return CPUIDRegisters(eax: r.eax, ebx: r.ebx, ecx: r.ecx, edx: r.edx)
     }
 }

@@ -7,28 +7,28 @@
 ///
 /// Kept here, with the system layer's other unsafe code, so that no module above XenSystem says
 /// `unsafe`. A caller that cannot prove its offsets in range must use `Span`'s checked accessors.
-public enum UncheckedBytes {
+package enum UncheckedBytes {
     /// The 4 bytes at `offset`, little-endian, zero-extended. Requires offset + 4 <= span.count.
     @inlinable @inline(__always)
-    public static func load4(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
+    package static func load4(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
         UInt64(UInt32(littleEndian: unsafe span.bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt32.self)))
     }
 
     /// The 8 bytes at `offset`, little-endian. Requires offset + 8 <= span.count.
     @inlinable @inline(__always)
-    public static func load8(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
+    package static func load8(_ span: Span<UInt8>, _ offset: Int) -> UInt64 {
         UInt64(littleEndian: unsafe span.bytes.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt64.self))
     }
 
     /// Stores `value` little-endian at `offset`. Requires offset + 4 <= span.byteCount.
     @inlinable @inline(__always)
-    public static func store4(_ value: UInt32, _ span: inout MutableRawSpan, _ offset: Int) {
+    package static func store4(_ value: UInt32, _ span: inout MutableRawSpan, _ offset: Int) {
         unsafe span.storeBytes(of: value.littleEndian, toUncheckedByteOffset: offset, as: UInt32.self)
     }
 
     /// Stores `value` little-endian at `offset`. Requires offset + 8 <= span.byteCount.
     @inlinable @inline(__always)
-    public static func store8(_ value: UInt64, _ span: inout MutableRawSpan, _ offset: Int) {
+    package static func store8(_ value: UInt64, _ span: inout MutableRawSpan, _ offset: Int) {
         unsafe span.storeBytes(of: value.littleEndian, toUncheckedByteOffset: offset, as: UInt64.self)
     }
 }
