@@ -5,8 +5,8 @@
 //   and never a rejection: every 32-bit value has a 64-bit home;
 // - native -> compat succeeds iff every carried native value fits its 32-bit field (signed or
 //   unsigned, checked here independently of the translator's plan) and every native-only member
-//   is zero; a rejection is .unrepresentable with -ERANGE; on success native -> compat -> native
-//   gives back the carried native bytes;
+//   is zero (under the strict policy, this project's); a rejection is .unrepresentable with
+//   -ERANGE; on success native -> compat -> native gives back the carried native bytes;
 // - a batch of N entries is the N single translations end to end; a negative or overflowing
 //   count, a short input or a short output buffer is a clean .shortBuffer, never a trap;
 // - the arrays behind guest handles (CompatHandleArrays): 32-bit elements widen to their
