@@ -217,6 +217,41 @@ import XenInterface
         #expect(throws: ABIError.self) { try exchange.toCompat(batch: entries, count: count, narrowing: .xen) }
     }
 
+    /// Random native bytes, half with every carried value made to fit: where strict accepts,
+    /// xen mode gives the same bytes; xen mode refuses only what a member Xen checks holds.
+    @Test(arguments: CompatCatalog.translated.map(\.structure) + [CompatCatalog.multicall])
+    func xenModeEqualsStrictWhereStrictAccepts(_ description: StructDescription) throws {
+        let translator = try CompatTranslator(description)
+        var random = SplitMix64(state: UInt64(description.name.utf8.count) &* 1_000_003)
+        var agreed = 0
+        for round in 0..<200 {
+            var input = (0..<translator.native.size).map { _ in UInt8.random(in: 0...255, using: &random) }
+            if round % 2 == 0 {
+                for move in translator.moves where move.nativeWidth > move.compatWidth {
+                    for element in 0..<move.count {
+                        let start = move.nativeOffset + element * move.nativeWidth
+                        for index in (start + move.compatWidth)..<(start + move.nativeWidth) { input[index] = 0 }
+                        input[start + move.compatWidth - 1] &= 0x7f
+                    }
+                }
+                for field in translator.nativeOnly {
+                    for index in field.offset..<(field.offset + field.size) { input[index] = 0 }
+                }
+            }
+            let xen = Result { () throws(ABIError) in try translator.toCompat(input, narrowing: .xen) }
+            if let strict = try? translator.toCompat(input) {
+                #expect(try xen.get() == strict, "\(description.name): xen mode differs where strict accepts")
+                agreed += 1
+            } else if case let .failure(error) = xen {
+                guard case let .unrepresentable(_, field, _, _, fact) = error else {
+                    Issue.record("\(description.name): \(error)"); continue
+                }
+                #expect(fact.refuses && translator.xenNarrowing(of: field).refuses, "\(description.name): \(error)")
+            }
+        }
+        #expect(agreed > 0)
+    }
+
     /// Every fact names a structure and member that exist, and every translated structure with a
     /// narrowing scalar member (not a handle) says where Xen writes it back, so none is left to
     /// the default unread.
