@@ -5,13 +5,16 @@
 //   and never a rejection: every 32-bit value has a 64-bit home;
 // - native -> compat succeeds iff every carried native value fits its 32-bit field (signed or
 //   unsigned, checked here independently of the translator's plan) and every native-only member
-//   is zero; a rejection is .unrepresentable with -ERANGE; on success native -> compat -> native
-//   gives back the carried native bytes;
+//   is zero (under the strict policy, this project's); a rejection is .unrepresentable with
+//   -ERANGE; on success native -> compat -> native gives back the carried native bytes;
 // - a batch of N entries is the N single translations end to end; a negative or overflowing
 //   count, a short input or a short output buffer is a clean .shortBuffer, never a trap;
 // - the arrays behind guest handles (CompatHandleArrays): 32-bit elements widen to their
 //   zero-extension; native elements narrow iff every one fits 32 bits, else the rejection names
-//   the first one that does not (index and value); a partial element is .wrongLength.
+//   the first one that does not (index and value); a partial element is .wrongLength;
+// - under NarrowingPolicy.xen (a release picked by the input), native -> compat keeps the low
+//   bytes of every carried value and is refused only when a member (or array) Xen checks holds
+//   a value that does not fit; the rejection then names that member and Xen's reason.
 import ABI32
 import ABI64
 import XenCompat
@@ -46,6 +49,21 @@ func nativeFits(_ t: CompatTranslator, _ native: [UInt8]) -> Bool {
     return true
 }
 
+/// The oracle for native -> compat under NarrowingPolicy.xen: only the members Xen checks must fit.
+func nativeFitsWhereXenChecks(_ t: CompatTranslator, _ native: [UInt8]) -> Bool {
+    for m in t.moves where m.nativeWidth > m.compatWidth && t.xenNarrowing(of: m.path).refuses {
+        for e in 0..<m.count where load(native, m.nativeOffset + e * m.nativeWidth, m.nativeWidth) >> UInt64(m.compatWidth * 8) != 0 {
+            return false
+        }
+    }
+    return true
+}
+
+/// The policy the input picks: strict half the time, else one of the modelled Xen releases.
+func policy(_ byte: UInt8) -> NarrowingPolicy {
+    byte & 1 == 0 ? .strict : .xen(XenRelease.allCases[Int(byte >> 1) % XenRelease.allCases.count])
+}
+
 /// Bytes each side's moves carry. A layout-identical structure is copied whole, padding included
 /// (Xen only checks such layouts, it does not translate them).
 func carriedMask(_ t: CompatTranslator, compat: Bool) -> [Bool] {
@@ -76,7 +94,30 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
             require(back[i] == (mask[i] ? compat[i] : 0), "\(t.name): 32->64->32 changed byte \(i)")
         }
     case 1:
+        let narrowing = policy(input.byte())
         let native = padded(input.rest(), t.native.size)
+        if narrowing != .strict {
+            let expected = nativeFitsWhereXenChecks(t, native)
+            do throws(ABIError) {
+                let compat = try t.toCompat(native, narrowing: narrowing)
+                require(expected, "\(t.name): xen mode translated a value Xen checks")
+                for m in t.moves {
+                    for e in 0..<m.count {
+                        let low = min(m.compatWidth, m.nativeWidth)
+                        require(load(compat, m.compatOffset + e * m.compatWidth, low)
+                                == load(native, m.nativeOffset + e * m.nativeWidth, low),
+                                "\(t.name).\(m.path)[\(e)]: xen mode did not keep the low bytes")
+                    }
+                }
+            } catch {
+                require(!expected, "\(t.name): xen mode rejected what Xen accepts: \(error)")
+                guard case .unrepresentable(let s, let field, _, _, let xen) = error else {
+                    require(false, "\(t.name): xen-mode rejection is \(error)"); return 0
+                }
+                require(s == t.name && xen.refuses && t.xenNarrowing(of: field).refuses, "xen-mode rejection \(error)")
+            }
+            return 0
+        }
         let expected = nativeFits(t, native)
         do throws(ABIError) {
             let compat = try t.toCompat(native)
@@ -88,7 +129,7 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
             }
         } catch {
             require(!expected, "\(t.name): rejected a native value that fits: \(error)")
-            guard case .unrepresentable(let s, _, _, let errno) = error else {
+            guard case .unrepresentable(let s, _, _, let errno, _) = error else {
                 require(false, "\(t.name): rejection is \(error), not .unrepresentable"); return 0
             }
             require(s == t.name && errno == CompatTranslator.unrepresentableErrno, "rejection \(error)")
@@ -116,29 +157,34 @@ public func fuzzABITranslate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         }
     case 4:
         let array = CompatHandleArrays.all[Int(input.byte()) % CompatHandleArrays.all.count]
-        let widen = input.byte() & 1 == 0
+        let mode = input.byte()
+        let widen = mode & 1 == 0
+        let narrowing = policy(mode >> 1)
+        // Under a Xen release that assigns without a check, narrowing keeps the low half.
+        let truncates = if case let .xen(release) = narrowing { !array.xenNarrowing(release).refuses } else { false }
         let bytes = input.rest()
         let size = widen ? 4 : 8
         do throws(ABIError) {
-            let out = widen ? try array.toNative(bytes) : try array.toCompat(bytes)
+            let out = widen ? try array.toNative(bytes) : try array.toCompat(bytes, narrowing: narrowing)
             require(bytes.count % size == 0, "\(array.name): a partial element was accepted")
             for e in 0..<(bytes.count / size) {
                 if widen {
                     require(Array(out[(e * 8)..<(e * 8 + 4)]) == Array(bytes[(e * 4)..<(e * 4 + 4)])
                             && out[(e * 8 + 4)..<(e * 8 + 8)].allSatisfy { $0 == 0 }, "\(array.name): element \(e) widened wrong")
                 } else {
-                    require(bytes[(e * 8 + 4)..<(e * 8 + 8)].allSatisfy { $0 == 0 }, "\(array.name): element \(e) truncated")
+                    require(truncates || bytes[(e * 8 + 4)..<(e * 8 + 8)].allSatisfy { $0 == 0 },
+                            "\(array.name): element \(e) truncated")
                     require(Array(out[(e * 4)..<(e * 4 + 4)]) == Array(bytes[(e * 8)..<(e * 8 + 4)]), "\(array.name): element \(e)")
                 }
             }
-            if !widen { require((try? array.toNative(out)) == bytes, "\(array.name): 64->32->64 changed") }
+            if !widen && !truncates { require((try? array.toNative(out)) == bytes, "\(array.name): 64->32->64 changed") }
         } catch {
             require(!error.description.contains("\n"), "error spans lines")
             if bytes.count % size != 0 {
                 guard case .wrongLength = error else { require(false, "\(array.name): partial element gave \(error)"); return 0 }
                 return 0
             }
-            require(!widen, "\(array.name): widening rejected: \(error)")
+            require(!widen && !truncates, "\(array.name): widening, or a Xen release that truncates, rejected: \(error)")
             guard case .unrepresentableElement(let name, let index, let value, _) = error else {
                 require(false, "\(array.name): rejection is \(error)"); return 0
             }

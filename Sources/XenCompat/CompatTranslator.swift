@@ -4,7 +4,9 @@ import XenInterface
 import XenSystem
 
 /// Translates one structure between a 32-bit guest's layout (compat, x86_32) and the native
-/// x86_64 layout, as Xen's compat layer does for a 32-bit guest on a 64-bit hypervisor.
+/// x86_64 layout, as Xen's compat layer does for a 32-bit guest on a 64-bit hypervisor, except
+/// that by default a native value too wide for its compat field is refused (this project's
+/// `NarrowingPolicy.strict`) where Xen would mostly keep its low bits (`NarrowingPolicy.xen`).
 ///
 /// The plan is computed once from the one description: members are matched by dotted path;
 /// each match becomes a move (zero-extend, or sign-extend for signed C types, on the way in;
@@ -12,10 +14,13 @@ import XenSystem
 /// native one carries the value. Named members are carried whatever their name (a `pad` field
 /// Xen checks for zero stays as the guest wrote it); unnamed padding, and pad members whose
 /// shape differs between the headers (cpu_user_regs' `_padN`), are not. A native member the
-/// compat layout lacks (r8...r15 of cpu_user_regs) must be zero on the way out.
+/// compat layout lacks (r8...r15 of cpu_user_regs) must be zero on the way out (strict; Xen's
+/// `XLAT_cpu_user_regs` drops them).
 ///
-/// Going back (native → compat) never truncates: a value that does not fit its 32-bit field
-/// fails with `-ERANGE`, the error Xen's common/compat/memory.c uses for that case.
+/// Going back (native → compat), `NarrowingPolicy.strict` (this project's policy, the default)
+/// never truncates: a value that does not fit its 32-bit field fails with `-ERANGE`. Xen's own
+/// `XLAT_` assignments truncate, and only some of its call sites check (`XenWriteBack` says which,
+/// with the source); `NarrowingPolicy.xen` does exactly that instead.
 public struct CompatTranslator: Sendable {
     public let name: String
     public let compat: StructLayout
@@ -27,12 +32,17 @@ public struct CompatTranslator: Sendable {
     /// The plan for each direction, flattened to one scalar per step with no strings (so the
     /// batch loops do no reference counting), including zero stores for the target's padding.
     let inward: [Step]
+    /// Native → compat under `NarrowingPolicy.strict`: every narrowing checked.
     let outward: [Step]
+    /// Native → compat under `NarrowingPolicy.xen`: narrowing keeps the low bits except for the
+    /// members Xen checks (`XenWriteBack`), and native-only members are dropped.
+    let outwardXen: [Step]
 
     /// One scalar: load `loadWidth` bytes at `load` (0: nothing, store zero), store `storeWidth`
-    /// bytes at `store`. Outward, a `check` step only verifies the loaded value is zero.
+    /// bytes at `store`. Outward, a `check` step only verifies the loaded value is zero, and a
+    /// `truncate` step stores the low bits of a wider value unchecked (Xen's assignment).
     struct Step: Sendable {
-        enum Kind: UInt8, Sendable { case move, zero, check }
+        enum Kind: UInt8, Sendable { case move, zero, check, truncate }
         let kind: Kind
         let load: Int
         let loadWidth: Int
@@ -58,12 +68,14 @@ public struct CompatTranslator: Sendable {
             case (.move, 4, 8, true): return .signExtend4To8
             case (.move, 8, 4, false): return .narrow8To4
             case (.move, 8, 4, true): return .narrowSigned8To4
+            case (.truncate, 8, 4, _): return .truncate8To4
             default: return .general
             }
         }
 
         enum Operation: UInt8, Sendable {
-            case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, narrowSigned8To4, general
+            case zero, check, copy4, copy8, zeroExtend4To8, signExtend4To8, narrow8To4, narrowSigned8To4, truncate8To4,
+                 general
         }
 
         /// True when every byte the step loads lies in a `sourceSize`-byte entry and every byte it
@@ -128,7 +140,9 @@ public struct CompatTranslator: Sendable {
         public let isSigned: Bool
     }
 
-    /// The error a native value that the compat field cannot hold produces (common/compat/memory.c).
+    /// The error this project's strict policy reports for a native value the compat field cannot
+    /// hold. Xen's compat layer has no such rule; -ERANGE is the errno of the call site that does
+    /// check (common/compat/memory.c, compat_memory_op, XENMEM_acquire_resource's frame list).
     public static let unrepresentableErrno = XenErrno.ERANGE
 
     /// Members whose native value is a signed hypercall return although the header declares
@@ -183,7 +197,11 @@ public struct CompatTranslator: Sendable {
         }
         var inward: [Step] = []
         var outward: [Step] = []
+        var outwardXen: [Step] = []
         for move in moves {
+            let isHandle = native.field(move.path)?.scalar == .guestHandle
+            let xenChecks = XenWriteBack.narrowing(structure: description.name, member: move.path, isHandle: isHandle).refuses
+            let xenKind: Step.Kind = move.nativeWidth > move.compatWidth && !xenChecks ? .truncate : .move
             for element in 0..<move.count {
                 let compatAt = move.compatOffset + element * move.compatWidth
                 let nativeAt = move.nativeOffset + element * move.nativeWidth
@@ -191,6 +209,8 @@ public struct CompatTranslator: Sendable {
                                    storeWidth: move.nativeWidth, isSigned: move.isSigned))
                 outward.append(Step(kind: .move, load: nativeAt, loadWidth: move.nativeWidth, store: compatAt,
                                     storeWidth: move.compatWidth, isSigned: move.isSigned))
+                outwardXen.append(Step(kind: xenKind, load: nativeAt, loadWidth: move.nativeWidth, store: compatAt,
+                                       storeWidth: move.compatWidth, isSigned: move.isSigned))
             }
         }
         for field in nativeOnly {
@@ -201,11 +221,14 @@ public struct CompatTranslator: Sendable {
         }
         inward += Self.zeroFill(size: native.size, written: inward)
         outward += Self.zeroFill(size: compat.size, written: outward)
+        outwardXen += Self.zeroFill(size: compat.size, written: outwardXen)
         self.inward = Self.compact(Self.absorbPadding(inward))
         self.outward = Self.compact(outward)
+        self.outwardXen = Self.compact(outwardXen)
         // The loops rely on this; a plan that broke it would be a bug here, not bad input.
         precondition(self.inward.allSatisfy { $0.isInside(sourceSize: compat.size, targetSize: native.size) }
-                     && self.outward.allSatisfy { $0.isInside(sourceSize: native.size, targetSize: compat.size) },
+                     && (self.outward + self.outwardXen).allSatisfy {
+                         $0.isInside(sourceSize: native.size, targetSize: compat.size) },
                      "\(description.name): a translation step lies outside its structure")
     }
 
@@ -213,7 +236,7 @@ public struct CompatTranslator: Sendable {
     /// reused output buffer never keeps stale bytes.
     private static func zeroFill(size: Int, written: [Step]) -> [Step] {
         var covered = [Bool](repeating: false, count: size)
-        for step in written where step.kind == .move {
+        for step in written where step.kind == .move || step.kind == .truncate {
             for index in step.store..<(step.store + step.storeWidth) { covered[index] = true }
         }
         var steps: [Step] = []
@@ -261,12 +284,14 @@ public struct CompatTranslator: Sendable {
         return try toNative(batch: bytes, count: 1)
     }
 
-    /// Native bytes → compat bytes; fails with -ERANGE rather than truncating.
-    public func toCompat(_ bytes: [UInt8]) throws(ABIError) -> [UInt8] {
+    /// Native bytes → compat bytes. Under `.strict` (this project's policy, the default) a value
+    /// that does not fit fails with -ERANGE rather than being truncated; under `.xen` it keeps its
+    /// low bits unless Xen checks that member (`XenWriteBack`).
+    public func toCompat(_ bytes: [UInt8], narrowing: NarrowingPolicy = .strict) throws(ABIError) -> [UInt8] {
         guard bytes.count == native.size else {
             throw .wrongLength(structure: name, expected: native.size, got: bytes.count)
         }
-        return try toCompat(batch: bytes, count: 1)
+        return try toCompat(batch: bytes, count: 1, narrowing: narrowing)
     }
 
     // MARK: Arrays (multicall lists, mmu_update and mmuext_op batches)
@@ -279,12 +304,13 @@ public struct CompatTranslator: Sendable {
         return output
     }
 
-    /// Translates `count` contiguous native entries to compat ones; the first value that does
-    /// not fit fails the whole batch with -ERANGE (Xen stops a batch at the first error too).
-    public func toCompat(batch bytes: [UInt8], count: Int) throws(ABIError) -> [UInt8] {
+    /// Translates `count` contiguous native entries to compat ones; the first value refused
+    /// (under `narrowing`, as for one entry) fails the whole batch.
+    public func toCompat(batch bytes: [UInt8], count: Int, narrowing: NarrowingPolicy = .strict) throws(ABIError)
+        -> [UInt8] {
         try checkInput(bytes, count, entrySize: native.size)
         var output = [UInt8](repeating: 0, count: compat.size * count)
-        try toCompat(batch: bytes, count: count, into: &output)
+        try toCompat(batch: bytes, count: count, into: &output, narrowing: narrowing)
         return output
     }
 
@@ -294,8 +320,10 @@ public struct CompatTranslator: Sendable {
     }
 
     /// `toCompat` into a caller's buffer; on failure the buffer's content is unspecified.
-    public func toCompat(batch bytes: [UInt8], count: Int, into output: inout [UInt8]) throws(ABIError) {
-        try run(outward, bytes, count, from: native.size, to: compat.size, into: &output)
+    public func toCompat(batch bytes: [UInt8], count: Int, into output: inout [UInt8],
+                         narrowing: NarrowingPolicy = .strict) throws(ABIError) {
+        let steps = narrowing == .strict ? outward : outwardXen
+        try run(steps, bytes, count, from: native.size, to: compat.size, into: &output)
     }
 
     /// `count` entries of `entrySize` must be in `bytes` (and a negative or overflowing count is
@@ -414,15 +442,21 @@ public struct CompatTranslator: Sendable {
                         }
                     }
                     if bad != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
+                case .truncate8To4:
+                    // Xen's assignment (NarrowingPolicy.xen): the low half, unchecked.
+                    for entry in first..<last {
+                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                        for _ in 0..<repeats {
+                            Self.store4(UInt32(truncatingIfNeeded: Self.load8(source, at)), &target, out)
+                            at += 8; out += 4
+                        }
+                    }
                 case .check:
                     for entry in first..<last {
                         var at = entry * sourceSize + step.load
                         for _ in 0..<repeats {
                             let value = Self.load(source, at, step.loadWidth)
-                            if value != 0 {
-                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
-                                                       value: value, errno: Self.unrepresentableErrno)
-                            }
+                            if value != 0 { throw refusal(at: (at - entry * sourceSize) % entrySize, value) }
                             at += step.loadWidth
                         }
                     }
@@ -436,9 +470,9 @@ public struct CompatTranslator: Sendable {
                                     let shift = UInt64(64 - step.loadWidth * 8)
                                     value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
                                 }
-                            } else if step.loadWidth > step.storeWidth && !Self.fits(value, step) {
-                                throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
-                                                       value: value, errno: Self.unrepresentableErrno)
+                            } else if step.loadWidth > step.storeWidth && step.kind != .truncate
+                                        && !Self.fits(value, step) {
+                                throw refusal(at: (at - entry * sourceSize) % entrySize, value)
                             }
                             Self.store(value, &target, out, step.storeWidth)
                             at += step.loadWidth; out += step.storeWidth
@@ -459,8 +493,7 @@ public struct CompatTranslator: Sendable {
             for _ in 0..<step.repeats {
                 let value = Self.load8(source, at)
                 if Self.lostBits(value, signed: step.isSigned) != 0 {
-                    throw .unrepresentable(structure: name, field: member(at: (at - entry * sourceSize) % entrySize),
-                                           value: value, errno: Self.unrepresentableErrno)
+                    throw refusal(at: (at - entry * sourceSize) % entrySize, value)
                 }
                 at += 8
             }
@@ -476,11 +509,29 @@ public struct CompatTranslator: Sendable {
     }
 
     /// The native member at byte `offset` (for an error message; runs merge several members).
-    private func member(at offset: Int) -> String {
+    private func member(at offset: Int) -> LayoutField? {
         let carried = Set(moves.map(\.path) + nativeOnly.map(\.path))
         return native.fields.first { field in
             field.offset <= offset && offset < field.offset + field.size && carried.contains(field.path)
-        }?.path ?? "offset \(offset)"
+        }
+    }
+
+    /// What Xen does when it writes native member `path` back to the compat layout (`XenWriteBack`).
+    public func xenNarrowing(of path: String) -> XenNarrowing {
+        guard let field = native.field(path) else { return XenWriteBack.generated }
+        if nativeOnly.contains(where: { $0.path == path }) { return XenWriteBack.nativeOnly }
+        return XenWriteBack.narrowing(structure: name, member: path, isHandle: field.scalar == .guestHandle)
+    }
+
+    /// The error for the refused native `value` at byte `offset` of an entry: its member, what Xen
+    /// does there, and the errno (Xen's own where Xen fails the call, else this project's -ERANGE).
+    private func refusal(at offset: Int, _ value: UInt64) -> ABIError {
+        let field = member(at: offset)
+        let xen = field.map { xenNarrowing(of: $0.path) } ?? XenWriteBack.generated
+        var errno = Self.unrepresentableErrno
+        if case let .fails(xenErrno) = xen.behaviour { errno = xenErrno }
+        return .unrepresentable(structure: name, field: field?.path ?? "offset \(offset)", value: value, errno: errno,
+                                xen: xen)
     }
 
     /// Entries per block: small enough that a block of entries stays in L1 between steps

@@ -15,18 +15,25 @@ public enum ABIError: ClassifiedError, Equatable {
     case tooManyElements(structure: String, field: String, count: Int, capacity: Int)
     /// No structure or hypercall by that name is covered.
     case unknownName(String)
-    /// A compat translation met a native value the 32-bit field cannot hold; Xen fails such a
-    /// translation with `errno` (e.g. -ERANGE in common/compat/memory.c) instead of truncating.
-    case unrepresentable(structure: String, field: String, value: UInt64, errno: XenErrno)
+    /// A compat translation refused a native value the 32-bit field cannot hold. `errno` is the
+    /// error this translation reports: -ERANGE under this project's strict narrowing policy (Xen
+    /// itself mostly truncates), or Xen's own errno where Xen checks. `xen` is what Xen does
+    /// there, with its source.
+    case unrepresentable(structure: String, field: String, value: UInt64, errno: XenErrno, xen: XenNarrowing)
     /// An element of an array behind a guest handle (a frame list) does not fit the 32-bit
-    /// guest's element; `xen` says what Xen does then.
-    case unrepresentableElement(array: String, index: Int, value: UInt64, xen: String)
+    /// guest's element and was refused; `xen` is what Xen does then, with its source.
+    case unrepresentableElement(array: String, index: Int, value: UInt64, xen: XenNarrowing)
     /// A hypercall argument is malformed (too many, too wide for the ABI, ...).
     case badArgument(String)
     /// The structure has no compat translation (it exists in one ABI only, or its two headers
     /// differ in members, as vcpu_guest_context's do: Xen reads each layout itself). A usage
     /// error: the name is wrong for the command, whatever the bytes.
     case notTranslatable(structure: String, reason: String)
+
+    /// Whose refusal it is, when it is not Xen's.
+    private static func whose(_ xen: XenNarrowing) -> String {
+        xen.refuses ? "" : ", this project's strict narrowing"
+    }
 
     public var kind: FailureKind {
         switch self {
@@ -49,12 +56,12 @@ public enum ABIError: ClassifiedError, Equatable {
             return "\(structure).\(field): \(count) elements given, the field holds \(capacity)"
         case let .unknownName(name):
             return "unknown name: \(name)"
-        case let .unrepresentable(structure, field, value, errno):
+        case let .unrepresentable(structure, field, value, errno, xen):
             return "\(structure).\(field): native value 0x\(String(value, radix: 16)) does not fit the "
-                + "32-bit field (-\(errno.name))"
+                + "32-bit field (-\(errno.name)\(Self.whose(xen)); Xen: \(xen))"
         case let .unrepresentableElement(array, index, value, xen):
             return "\(array)[\(index)]: native value 0x\(String(value, radix: 16)) does not fit the 32-bit element "
-                + "(Xen: \(xen))"
+                + "(\(xen.refuses ? "" : "refused by this project's strict narrowing; ")Xen: \(xen))"
         case let .badArgument(text):
             return text
         case let .notTranslatable(structure, reason):

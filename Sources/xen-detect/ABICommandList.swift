@@ -46,7 +46,8 @@ struct ABIListCommand: ParsableCommand {
                          ("count", .string(array.count)), ("direction", .string(array.direction.rawValue)),
                          ("size_x86_32", .number(array.compatElementSize)),
                          ("size_x86_64", .number(array.nativeElementSize)),
-                         ("xen_on_overflow", .string(array.xenOnOverflow)),
+                         ("xen_on_overflow", .string(array.xen.description)),
+                         ("xen_4_17_on_overflow", .string(array.xen4_17.description)),
                          ("translated_by", .string(array.translatedBy))])
             }
             print(JSONValue.object([("structures", .array(structures)), ("arrays", .array(arrays)),

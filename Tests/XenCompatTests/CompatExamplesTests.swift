@@ -31,7 +31,7 @@ import XenInterface
         var native = [UInt8](repeating: 0, count: 64)
         native[16 + 4] = 1  // args[0] = 1 << 32
         #expect(throws: ABIError.unrepresentable(structure: "multicall_entry", field: "args", value: 1 << 32,
-                                                 errno: .ERANGE)) {
+                                                 errno: .ERANGE, xen: translator.xenNarrowing(of: "args"))) {
             try translator.toCompat(native)
         }
         // A result of 2^31 is neither a negative errno nor a 32-bit positive long: rejected too.
@@ -46,7 +46,8 @@ import XenInterface
         value["nr_extents"] = 0x1_0000_0000
         let native = try translator.native.encode(value)
         #expect(throws: ABIError.unrepresentable(structure: "xen_memory_reservation", field: "nr_extents",
-                                                 value: 0x1_0000_0000, errno: .ERANGE)) {
+                                                 value: 0x1_0000_0000, errno: .ERANGE,
+                                                 xen: translator.xenNarrowing(of: "nr_extents"))) {
             try translator.toCompat(native)
         }
         value["nr_extents"] = 0xffff_ffff
@@ -74,7 +75,8 @@ import XenInterface
         #expect(native["rax"] == 0xdead_beef && native["rflags"] == 0x202 && native["cs"] == 0x61)
         var high = StructValue()
         high["r8"] = 1
-        #expect(throws: ABIError.unrepresentable(structure: "cpu_user_regs", field: "r8", value: 1, errno: .ERANGE)) {
+        #expect(throws: ABIError.unrepresentable(structure: "cpu_user_regs", field: "r8", value: 1, errno: .ERANGE,
+                                                 xen: translator.xenNarrowing(of: "r8"))) {
             try translator.toCompat(try translator.native.encode(high))
         }
     }

@@ -106,7 +106,7 @@ import XenInterface
         wide[40 * 8 + 4] = 1
         #expect(throws: ABIError.unrepresentableElement(
             array: name, index: 40, value: 1 << 32 | UInt64(compat[160]) | UInt64(compat[161]) << 8
-                | UInt64(compat[162]) << 16 | UInt64(compat[163]) << 24, xen: array.xenOnOverflow)) {
+                | UInt64(compat[162]) << 16 | UInt64(compat[163]) << 24, xen: array.xen)) {
             try array.toCompat(wide)
         }
         #expect(throws: ABIError.self) { try array.toNative(Array(compat.dropLast())) }

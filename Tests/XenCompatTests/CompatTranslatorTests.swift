@@ -100,7 +100,7 @@ extension CompatTranslator {
                 accepted += 1
             } catch let error {
                 #expect(!representable, "\(description.name): rejected a representable value: \(error)")
-                if case .unrepresentable(_, _, _, let errno) = error { #expect(errno == .ERANGE) } else {
+                if case .unrepresentable(_, _, _, let errno, _) = error { #expect(errno == .ERANGE) } else {
                     Issue.record("unexpected error \(error)")
                 }
                 rejected += 1

@@ -55,6 +55,35 @@ import Testing
         #expect(rejected.stderr.split(separator: "\n").count == 1)
     }
 
+    /// `--narrowing`: strict (this project's policy) is the default and says so; xen keeps the
+    /// low bits where Xen assigns, and refuses where Xen checks, per release.
+    @Test func translateNarrowingStrictByDefaultOrAsXenDoes() throws {
+        let wide = "01000000" + "01000000" + String(repeating: "00", count: 56)  // op = 1 << 32 + 1
+        let base = ["abi", "translate", "multicall_entry", "--from", "64", "--to", "32"]
+        let byDefault = try Binary.run(base + [wide])
+        #expect(byDefault.status == 65 && byDefault.stdout.isEmpty)
+        #expect(byDefault.stderr.contains("multicall_entry.op") && byDefault.stderr.contains("this project's strict narrowing"))
+        let strict = try Binary.run(base + ["--narrowing", "strict", wide])
+        #expect(strict.status == 65 && strict.stderr == byDefault.stderr)
+        let xen = try Binary.run(base + ["--narrowing", "xen", wide])
+        #expect(xen.status == 0 && xen.stdout == "01000000" + String(repeating: "00", count: 28) + "\n")
+
+        let frames = "0100000000000000" + "0200000001000000"  // frame 1 = 2^32 + 2
+        let setup = ["abi", "translate", "gnttab_setup_table.frame_list", "--from", "64", "--to", "32"]
+        let checked = try Binary.run(setup + ["--narrowing", "xen", frames])
+        #expect(checked.status == 65 && checked.stderr.contains("frame_list[1]") && checked.stderr.contains("GNTST_address_too_big"))
+        #expect(try Binary.run(setup + ["--narrowing", "xen-4.18", frames]).stderr == checked.stderr)
+        let old = try Binary.run(setup + ["--narrowing", "xen-4.17", frames])
+        #expect(old.status == 0 && old.stdout == "01000000" + "02000000" + "\n")
+
+        let acquire = ["abi", "translate", "xen_mem_acquire_resource.frame_list", "--from", "64", "--to", "32", frames]
+        for mode in ["strict", "xen", "xen-4.17"] {
+            let refused = try Binary.run(acquire + ["--narrowing", mode])
+            #expect(refused.status == 65 && refused.stderr.contains("-ERANGE, common/compat/memory.c compat_memory_op"), "\(mode)")
+        }
+        #expect(try Binary.run(base + ["--narrowing", "lax", wide]).status == 64)
+    }
+
     @Test func translateTheFrameListBehindAHandle() throws {
         let native = try Binary.run(["abi", "translate", "gnttab_setup_table.frame_list", "--from", "32", "--to", "64",
                                      "78563412" + "ffffffff"])
