@@ -1,7 +1,7 @@
 import ABI32
 import ABI64
 import XenInterface
-import XenSystem
+@_spi(UncheckedBytes) import XenSystem
 
 /// Translates one structure between a 32-bit guest's layout (compat, x86_32) and the native
 /// x86_64 layout, as Xen's compat layer does for a 32-bit guest on a 64-bit hypervisor, except
@@ -366,121 +366,121 @@ public struct CompatTranslator: Sendable {
     /// naming the member of a failing value.
     private func runBlocks(_ steps: [Step], _ source: Span<UInt8>, _ count: Int, from sourceSize: Int,
                            to targetSize: Int, entrySize: Int, into output: inout [UInt8]) throws(ABIError) {
-        var outputSpan = output.mutableSpan
-        var target = outputSpan.mutableBytes
-        // Blocks of entries, step by step within a block: the step's loop is chosen once per
-        // block (not once per scalar), and a block stays in cache between steps.
-        var first = 0
-        while first < count {
-            let entries = min(Self.blockEntries, count - first)
-            let last = first + entries
-            for step in steps {
-                let repeats = step.repeats
-                switch step.operation {
-                case .zero:
-                    for entry in first..<last {
-                        Self.store(0, &target, entry * targetSize + step.store, step.storeWidth)
-                    }
-                case .copy4:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            Self.store4(UInt32(truncatingIfNeeded: Self.load4(source, at)), &target, out)
-                            at += 4; out += 4
+        try UncheckedBytes.withMutableBytes(of: &output) { (target: inout MutableRawSpan) throws(ABIError) in
+            // Blocks of entries, step by step within a block: the step's loop is chosen once per
+            // block (not once per scalar), and a block stays in cache between steps.
+            var first = 0
+            while first < count {
+                let entries = min(Self.blockEntries, count - first)
+                let last = first + entries
+                for step in steps {
+                    let repeats = step.repeats
+                    switch step.operation {
+                    case .zero:
+                        for entry in first..<last {
+                            Self.store(0, &target, entry * targetSize + step.store, step.storeWidth)
                         }
-                    }
-                case .copy8:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            Self.store8(Self.load8(source, at), &target, out)
-                            at += 8; out += 8
-                        }
-                    }
-                case .zeroExtend4To8:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            Self.store8(Self.load4(source, at), &target, out)
-                            at += 4; out += 8
-                        }
-                    }
-                case .signExtend4To8:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            let value = Int64(Int32(truncatingIfNeeded: Self.load4(source, at)))
-                            Self.store8(UInt64(bitPattern: value), &target, out)
-                            at += 4; out += 8
-                        }
-                    }
-                case .narrow8To4:
-                    // Branch-free over the block: OR the high halves together, and look for the
-                    // first value that does not fit only when one does (the error path).
-                    var high: UInt64 = 0
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            let value = Self.load8(source, at)
-                            high |= Self.lostBits(value, signed: false)
-                            Self.store4(UInt32(truncatingIfNeeded: value), &target, out)
-                            at += 8; out += 4
-                        }
-                    }
-                    if high != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
-                case .narrowSigned8To4:
-                    // As above, for a signed value.
-                    var bad: UInt64 = 0
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            let value = Self.load8(source, at)
-                            let narrow = Int32(truncatingIfNeeded: value)
-                            bad |= Self.lostBits(value, signed: true)
-                            Self.store4(UInt32(bitPattern: narrow), &target, out)
-                            at += 8; out += 4
-                        }
-                    }
-                    if bad != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
-                case .truncate8To4:
-                    // Xen's assignment (NarrowingPolicy.xen): the low half, unchecked.
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            Self.store4(UInt32(truncatingIfNeeded: Self.load8(source, at)), &target, out)
-                            at += 8; out += 4
-                        }
-                    }
-                case .check:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load
-                        for _ in 0..<repeats {
-                            let value = Self.load(source, at, step.loadWidth)
-                            if value != 0 { throw refusal(at: (at - entry * sourceSize) % entrySize, value) }
-                            at += step.loadWidth
-                        }
-                    }
-                case .general:
-                    for entry in first..<last {
-                        var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
-                        for _ in 0..<repeats {
-                            var value = Self.load(source, at, step.loadWidth)
-                            if step.loadWidth < step.storeWidth {
-                                if step.isSigned {
-                                    let shift = UInt64(64 - step.loadWidth * 8)
-                                    value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
-                                }
-                            } else if step.loadWidth > step.storeWidth && step.kind != .truncate
-                                        && !Self.fits(value, step) {
-                                throw refusal(at: (at - entry * sourceSize) % entrySize, value)
+                    case .copy4:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                Self.store4(UInt32(truncatingIfNeeded: Self.load4(source, at)), &target, out)
+                                at += 4; out += 4
                             }
-                            Self.store(value, &target, out, step.storeWidth)
-                            at += step.loadWidth; out += step.storeWidth
+                        }
+                    case .copy8:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                Self.store8(Self.load8(source, at), &target, out)
+                                at += 8; out += 8
+                            }
+                        }
+                    case .zeroExtend4To8:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                Self.store8(Self.load4(source, at), &target, out)
+                                at += 4; out += 8
+                            }
+                        }
+                    case .signExtend4To8:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                let value = Int64(Int32(truncatingIfNeeded: Self.load4(source, at)))
+                                Self.store8(UInt64(bitPattern: value), &target, out)
+                                at += 4; out += 8
+                            }
+                        }
+                    case .narrow8To4:
+                        // Branch-free over the block: OR the high halves together, and look for the
+                        // first value that does not fit only when one does (the error path).
+                        var high: UInt64 = 0
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                let value = Self.load8(source, at)
+                                high |= Self.lostBits(value, signed: false)
+                                Self.store4(UInt32(truncatingIfNeeded: value), &target, out)
+                                at += 8; out += 4
+                            }
+                        }
+                        if high != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
+                    case .narrowSigned8To4:
+                        // As above, for a signed value.
+                        var bad: UInt64 = 0
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                let value = Self.load8(source, at)
+                                let narrow = Int32(truncatingIfNeeded: value)
+                                bad |= Self.lostBits(value, signed: true)
+                                Self.store4(UInt32(bitPattern: narrow), &target, out)
+                                at += 8; out += 4
+                            }
+                        }
+                        if bad != 0 { try failNarrowing(step, source, first..<last, sourceSize, entrySize) }
+                    case .truncate8To4:
+                        // Xen's assignment (NarrowingPolicy.xen): the low half, unchecked.
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                Self.store4(UInt32(truncatingIfNeeded: Self.load8(source, at)), &target, out)
+                                at += 8; out += 4
+                            }
+                        }
+                    case .check:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load
+                            for _ in 0..<repeats {
+                                let value = Self.load(source, at, step.loadWidth)
+                                if value != 0 { throw refusal(at: (at - entry * sourceSize) % entrySize, value) }
+                                at += step.loadWidth
+                            }
+                        }
+                    case .general:
+                        for entry in first..<last {
+                            var at = entry * sourceSize + step.load, out = entry * targetSize + step.store
+                            for _ in 0..<repeats {
+                                var value = Self.load(source, at, step.loadWidth)
+                                if step.loadWidth < step.storeWidth {
+                                    if step.isSigned {
+                                        let shift = UInt64(64 - step.loadWidth * 8)
+                                        value = UInt64(bitPattern: Int64(bitPattern: value << shift) >> Int64(shift))
+                                    }
+                                } else if step.loadWidth > step.storeWidth && step.kind != .truncate
+                                            && !Self.fits(value, step) {
+                                    throw refusal(at: (at - entry * sourceSize) % entrySize, value)
+                                }
+                                Self.store(value, &target, out, step.storeWidth)
+                                at += step.loadWidth; out += step.storeWidth
+                            }
                         }
                     }
                 }
+                first += entries
             }
-            first += entries
         }
     }
 

@@ -1,9 +1,10 @@
+import Synchronization
 import XenSystem
 
 /// A fake `SystemCalls` for tests: files and devices are in-memory byte arrays, errors can be
 /// forced per path, and every call is recorded so a test can assert what was (not) written.
 /// It never touches the kernel.
-public final class RecordingSystem: SystemCalls, @unchecked Sendable {
+public final class RecordingSystem: SystemCalls, Sendable {
     public enum Call: Equatable, Sendable {
         case open(String, OpenMode)
         case close(String)
@@ -13,20 +14,52 @@ public final class RecordingSystem: SystemCalls, @unchecked Sendable {
         case isDirectory(String)
     }
 
+    /// Everything the fake holds, behind one lock: tests may drive it from many threads.
+    struct State {
+        var files: [String: [UInt8]] = [:]
+        var directories: Set<String> = []
+        var devices: [String: @Sendable (UInt64, Int) -> [UInt8]] = [:]
+        var openErrors: [String: Errno] = [:]
+        var writeErrors: [String: Errno] = [:]
+        var euid: UInt32 = 0
+        var calls: [Call] = []
+        var open: [Int32: String] = [:]
+        var nextFD: Int32 = 100
+    }
+    private let state = Mutex(State())
+
     /// Regular files and sysfs/procfs values by path.
-    public var files: [String: [UInt8]] = [:]
+    public var files: [String: [UInt8]] {
+        get { state.withLock { $0.files } }
+        set { state.withLock { $0.files = newValue } }
+    }
     /// Directories that exist.
-    public var directories: Set<String> = []
+    public var directories: Set<String> {
+        get { state.withLock { $0.directories } }
+        set { state.withLock { $0.directories = newValue } }
+    }
     /// Device contents by path: pread at an offset returns `device(path, offset)`.
-    public var devices: [String: (UInt64, Int) -> [UInt8]] = [:]
+    public var devices: [String: @Sendable (UInt64, Int) -> [UInt8]] {
+        get { state.withLock { $0.devices } }
+        set { state.withLock { $0.devices = newValue } }
+    }
     /// Errors forced on open of a path.
-    public var openErrors: [String: Errno] = [:]
+    public var openErrors: [String: Errno] {
+        get { state.withLock { $0.openErrors } }
+        set { state.withLock { $0.openErrors = newValue } }
+    }
     /// Errors forced on pwrite to a path.
-    public var writeErrors: [String: Errno] = [:]
-    public var euid: UInt32 = 0
-    public private(set) var calls: [Call] = []
-    private var open: [Int32: String] = [:]
-    private var nextFD: Int32 = 100
+    public var writeErrors: [String: Errno] {
+        get { state.withLock { $0.writeErrors } }
+        set { state.withLock { $0.writeErrors = newValue } }
+    }
+    /// The effective user id the fake reports.
+    public var euid: UInt32 {
+        get { state.withLock { $0.euid } }
+        set { state.withLock { $0.euid = newValue } }
+    }
+    /// Every call made, in order.
+    public var calls: [Call] { state.withLock { $0.calls } }
 
     public init() {}
 
@@ -34,44 +67,59 @@ public final class RecordingSystem: SystemCalls, @unchecked Sendable {
     public func addFile(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
 
     public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
-        calls.append(.open(path, mode))
-        if let e = openErrors[path] { throw SystemError("open", path, e) }
-        guard files[path] != nil || devices[path] != nil else { throw SystemError("open", path, .noSuchFile) }
-        nextFD += 1
-        open[nextFD] = path
-        return FileDescriptor(rawValue: nextFD)
+        let result: Result<FileDescriptor, SystemError> = state.withLock { s in
+            s.calls.append(.open(path, mode))
+            if let e = s.openErrors[path] { return .failure(SystemError("open", path, e)) }
+            guard s.files[path] != nil || s.devices[path] != nil else { return .failure(SystemError("open", path, .noSuchFile)) }
+            s.nextFD += 1
+            s.open[s.nextFD] = path
+            return .success(FileDescriptor(rawValue: s.nextFD))
+        }
+        return try result.get()
     }
 
     public func close(_ fd: FileDescriptor) {
-        calls.append(.close(open[fd.rawValue] ?? "?"))
-        open[fd.rawValue] = nil
+        state.withLock { s in
+            s.calls.append(.close(s.open[fd.rawValue] ?? "?"))
+            s.open[fd.rawValue] = nil
+        }
     }
 
     public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
-        guard let path = open[fd.rawValue] else { throw SystemError("pread", "fd \(fd.rawValue)", Errno(rawValue: 9)) }
-        calls.append(.pread(path, count: count, offset: offset))
-        if let device = devices[path] { return device(offset, count) }
-        let bytes = files[path] ?? []
+        let found: (String, (@Sendable (UInt64, Int) -> [UInt8])?, [UInt8])? = state.withLock { s in
+            guard let path = s.open[fd.rawValue] else { return nil }
+            s.calls.append(.pread(path, count: count, offset: offset))
+            return (path, s.devices[path], s.files[path] ?? [])
+        }
+        guard let (_, device, bytes) = found else { throw SystemError("pread", "fd \(fd.rawValue)", Errno(rawValue: 9)) }
+        if let device { return device(offset, count) }  // outside the lock: the closure may call back
         guard offset < UInt64(bytes.count) else { return [] }
         let start = Int(offset)
         return Array(bytes[start..<min(bytes.count, start + count)])
     }
 
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
-        guard let path = open[fd.rawValue] else { throw SystemError("pwrite", "fd \(fd.rawValue)", Errno(rawValue: 9)) }
-        calls.append(.pwrite(path, bytes: bytes, offset: offset))
-        if let e = writeErrors[path] { throw SystemError("pwrite", path, e) }
-        return bytes.count
+        let result: Result<Int, SystemError> = state.withLock { s in
+            guard let path = s.open[fd.rawValue] else { return .failure(SystemError("pwrite", "fd \(fd.rawValue)", Errno(rawValue: 9))) }
+            s.calls.append(.pwrite(path, bytes: bytes, offset: offset))
+            if let e = s.writeErrors[path] { return .failure(SystemError("pwrite", path, e)) }
+            return .success(bytes.count)
+        }
+        return try result.get()
     }
 
     public func readSmallFile(_ path: String) -> [UInt8]? {
-        calls.append(.readSmallFile(path))
-        return files[path]
+        state.withLock { s in
+            s.calls.append(.readSmallFile(path))
+            return s.files[path]
+        }
     }
 
     public func isDirectory(_ path: String) -> Bool {
-        calls.append(.isDirectory(path))
-        return directories.contains(path)
+        state.withLock { s in
+            s.calls.append(.isDirectory(path))
+            return s.directories.contains(path)
+        }
     }
 
     public func effectiveUserID() -> UInt32 { euid }

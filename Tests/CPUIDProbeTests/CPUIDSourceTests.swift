@@ -4,7 +4,7 @@ import XenSystem
 import XenSystemTesting
 
 @Suite struct CPUIDSourceTests {
-    static func devcpu(answer: @escaping (UInt64, Int) -> [UInt8]) -> RecordingSystem {
+    static func devcpu(answer: @escaping @Sendable (UInt64, Int) -> [UInt8]) -> RecordingSystem {
         let s = RecordingSystem()
         s.devices["/dev/cpu/1/cpuid"] = answer
         return s
