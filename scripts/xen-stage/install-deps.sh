@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the Xen stage needs; does nothing when they are all present.
-# Exit status 0 when every package is installed afterwards, 1 otherwise (the caller decides
-# whether that fails the stage: see XEN_STAGE_OPTIONAL in docs/xen-stage.md).
+# Then fetches Xen 4.20 (Debian 13) into the project's cache with fetch-xen-4.20.sh: trixie's
+# package cannot be installed beside Debian 12's, so it is only downloaded and unpacked.
+# Exit status 0 when every package is installed and Xen 4.20 is in the cache afterwards, 1
+# otherwise (the caller decides whether that fails the stage: see XEN_STAGE_OPTIONAL in
+# docs/xen-stage.md).
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 packages=(
 	qemu-system-x86            # qemu-system-x86_64, TCG
@@ -23,7 +27,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "install-deps: all ${#packages[@]} packages present"
-	exit 0
+	exec "$here/fetch-xen-4.20.sh"
 fi
 
 echo "install-deps: installing ${missing[*]}"
@@ -38,4 +42,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
 		exit 1
 	}
 fi
-exit 0
+exec "$here/fetch-xen-4.20.sh"
