@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The Xen stage: proves the toolkit's runtime claims inside real Xen 4.17 and plain Linux, all
-# under QEMU's software emulation (TCG; KVM cannot run ordinary guests on the CI machines).
-#   1. installs the Debian packages (install-deps.sh; XEN_STAGE_OPTIONAL=1 turns a failure into a skip)
+# The Xen stage: proves the toolkit's runtime claims inside real Xen 4.17 and 4.20 and plain Linux,
+# all under QEMU's software emulation (TCG; KVM cannot run ordinary guests on the CI machines).
+#   1. installs the Debian packages and fetches Xen 4.20 (install-deps.sh; XEN_STAGE_OPTIONAL=1
+#      turns a failure into a skip)
 #   2. builds the release binary (fully static) unless one is given
 #   3. builds ONE initramfs: busybox, kernel modules, Debian's xen-detect and cpuid, our binary,
 #      guest/init, guest/lib.sh and checks/*.sh
-#   4. boots Xen PV dom0, Xen PVH dom0 and plain Linux in parallel; each guest runs every check
-#      and powers off; its output is framed by @@XS-BEGIN/@@XS-END on the serial console
-#   5. collects "PASS <env> <check>" / "FAIL <env> <check>: <detail>" lines and files the checks
-#      emitted, prints them, and ends with "xen stage: N passed, M failed"
+#   4. boots Xen PV dom0 and Xen PVH dom0 on each release, and plain Linux, in parallel ($XS_JOBS
+#      at a time); each guest runs every check and powers off; its output is framed by
+#      @@XS-BEGIN/@@XS-END on the serial console
+#   5. collects "PASS <env> <check>" / "FAIL <env> <check>: <detail>" lines, <env> labelled with
+#      the release (pv-dom0@4.20), and files the checks emitted, prints them, counts each release
+#      and ends with "xen stage: N passed, M failed"
 # Exit status: 0 only when every selected environment finished, at least one check ran and
 # nothing failed. See docs/xen-stage.md.
 set -uo pipefail
@@ -23,7 +26,8 @@ usage: scripts/xen-stage/run.sh [options] [BINARY]
                     built with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable`)
   --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS),
                     and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu (or "domu" for all four,
-                    "all" for all seven; see docs/domu.md)
+                    "all" for all seven; see docs/domu.md). pv-dom0 and pvh-dom0 boot on every
+                    release of $XS_XEN_RELEASES (4.17,4.20); pv-dom0@4.20 on one. The domUs: 4.17.
   --check LIST      checks to run, comma-separated names or patterns: dropin,json,10-* (default all; $XS_CHECKS)
   --record          copy the files the guests emit (cpuid dumps, sysfs) into Tests/CPUIDProbeTests/Fixtures ($XS_RECORD=1)
   --verbose         print each guest's whole console ($XS_VERBOSE=1)
@@ -61,15 +65,50 @@ for env in $(echo "$envs" | tr ',' ' '); do
 	esac
 done
 envs=$(echo $expanded | tr ' ' ',')
+# Xen releases (docs/xen-stage.md): 4.17 is Debian 12's package, 4.20 Debian 13's, which
+# install-deps.sh fetches into .xen-stage/xen-4.20. XS_XEN_GZ boots that one image instead, its
+# release read from its name (xen-4.20-amd64.gz: 4.20).
+declare -A xen_gz_of=()
+if [ -n "${XS_XEN_GZ:-}" ]; then
+	release=$(basename "$XS_XEN_GZ" .gz)
+	release=${release#xen-}
+	release=${release%-amd64}
+	releases=$release
+	xen_gz_of[$release]=$XS_XEN_GZ
+else
+	releases=${XS_XEN_RELEASES:-4.17,4.20}
+	xen_gz_of[4.17]=/boot/xen-4.17-amd64.gz
+	xen_gz_of[4.20]=${XS_XEN_420_CACHE:-$root/.xen-stage/xen-4.20}/xen-4.20-amd64.gz
+fi
+releases=$(echo "$releases" | tr ',' ' ')
+# Each environment is labelled ENV@RELEASE, e.g. pv-dom0@4.20 (plain Linux: linux). The guest
+# sees only ENV (XS_ENV) and the release (XS_XEN); the host puts the label on its lines.
+# The domUs boot on domu_release only: xl and libxl of Debian 12 speak 4.17's domctl interface.
+labels=""
 for env in $(echo "$envs" | tr ',' ' '); do
 	case "$env" in
-		pv-dom0 | pvh-dom0 | linux) ;;
-		*) domu_is_env "$env" ||
-			{ echo "xen stage: unknown environment '$env' (known: pv-dom0, pvh-dom0, linux, ${domu_all_envs// /, })" >&2; exit 64; } ;;
+		pv-dom0 | pvh-dom0) for release in $releases; do labels="$labels $env@$release"; done ;;
+		*@*) labels="$labels $env" ;;
+		*) domu_is_env "$env" && labels="$labels $env@$domu_release" || labels="$labels $env" ;;
 	esac
 done
+for label in $labels; do
+	env=${label%@*}
+	release=${label#"$env"}
+	release=${release#@}
+	case "$env" in
+		pv-dom0 | pvh-dom0) [ -n "$release" ] && [ -n "${xen_gz_of[$release]:-}" ] ||
+			{ echo "xen stage: no Xen image for '$label' (releases: ${!xen_gz_of[*]})" >&2; exit 64; } ;;
+		linux) [ -z "$release" ] || { echo "xen stage: '$label': plain Linux runs on no Xen" >&2; exit 64; } ;;
+		*) domu_is_env "$env" ||
+			{ echo "xen stage: unknown environment '$label' (known: pv-dom0, pvh-dom0, linux, ${domu_all_envs// /, })" >&2; exit 64; }
+			[ "$release" = "$domu_release" ] && [ -n "${xen_gz_of[$release]:-}" ] ||
+				{ echo "xen stage: '$label': the domUs boot on Xen $domu_release only (xl of Debian 12; docs/domu.md)" >&2; exit 64; } ;;
+	esac
+done
+env_list=$(echo $labels | tr ' ' '\n' | awk '!seen[$0]++' | tr '\n' ' ')
 work=${XS_WORK:-$root/.xen-stage}
-xen_gz=${XS_XEN_GZ:-/boot/xen-4.17-amd64.gz}
+jobs=${XS_JOBS:-3}
 boot_timeout=${XS_BOOT_TIMEOUT:-480}
 check_timeout=${XS_CHECK_TIMEOUT:-180}
 fixtures=$root/Tests/CPUIDProbeTests/Fixtures
@@ -106,13 +145,12 @@ if [ -z "$kver" ]; then
 fi
 vmlinuz=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
-for f in "$xen_gz" "$vmlinuz" "$moddir/modules.dep" /bin/busybox /usr/bin/xen-detect /usr/bin/cpuid; do
+# The releases the selected environments boot on.
+used_releases=$(for label in $env_list; do [ "$label" = "${label#*@}" ] || echo "${label#*@}"; done | sort -uV | tr '\n' ' ')
+for f in $(for r in $used_releases; do echo "${xen_gz_of[$r]}"; done) "$vmlinuz" "$moddir/modules.dep" /bin/busybox /usr/bin/xen-detect /usr/bin/cpuid; do
 	[ -e "$f" ] || die "missing $f after installing the packages"
 done
 command -v qemu-system-x86_64 > /dev/null || die "qemu-system-x86_64 is not installed"
-# Fixture names carry the hypervisor's version, e.g. xen-4.17-pv-dom0.cpuid.
-xen_name=$(basename "$xen_gz" .gz)
-xen_name=${xen_name%-amd64}
 
 # --- 2. the binary under test ----------------------------------------------------------------
 if [ -z "$binary" ]; then
@@ -188,11 +226,16 @@ initrd=$work/initrd.gz
 	die "cannot build the initramfs"
 
 # QEMU's multiboot loader wants Xen's ELF, not the gzip'd image.
-xen_elf=$work/$(basename "$xen_gz" .gz)
-if [ ! -s "$xen_elf" ] || [ "$xen_gz" -nt "$xen_elf" ]; then
-	gzip -dc "$xen_gz" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf" || die "cannot unpack $xen_gz"
-fi
-echo "xen stage: initramfs $(du -k "$initrd" | cut -f1) KiB, kernel $kver, $(basename "$xen_elf")"
+declare -A xen_elf_of=()
+for r in $used_releases; do
+	xen_gz=${xen_gz_of[$r]}
+	xen_elf=$work/$(basename "$xen_gz" .gz)
+	if [ ! -s "$xen_elf" ] || [ "$xen_gz" -nt "$xen_elf" ]; then
+		gzip -dc "$xen_gz" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf" || die "cannot unpack $xen_gz"
+	fi
+	xen_elf_of[$r]=$xen_elf
+done
+echo "xen stage: initramfs $(du -k "$initrd" | cut -f1) KiB, kernel $kver, Xen$(for r in $used_releases; do printf ' %s' "$(basename "${xen_elf_of[$r]}")"; done)"
 for env in $(echo "$envs" | tr ',' ' '); do
 	if domu_is_env "$env"; then domu_build; break; fi
 done
@@ -205,18 +248,19 @@ xen_extra=${XS_XEN_ARGS:-}
 # -cpu max and -cpu EPYC crash dom0; this model works for all three.
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp 1 -display none -no-reboot)
 
-# boot_command ENV LOG: sets boot[] to the QEMU command line of ENV.
+# boot_command LABEL LOG: sets boot[] to the QEMU command line of LABEL (ENV@RELEASE or linux).
 boot_command() {
-	local env=$1 log=$2
+	local env=${1%@*} release=${1#*@} log=$2
+	xen_elf=${xen_elf_of[$release]:-}
 	case "$env" in
 		pv-dom0)
 			boot=("${qemu[@]}" -m 2048 -serial "file:$log" -kernel "$xen_elf" -append "$xen_args $xen_extra"
-				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd") ;;
+				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env xs.xen=$release,$initrd") ;;
 		pvh-dom0)
 			# PVH dom0 needs an IOMMU ("iommu must be enabled for PVH hardware domain").
 			boot=("${qemu[@]}" -m 2048 -M q35 -device amd-iommu -serial "file:$log" -kernel "$xen_elf"
 				-append "$xen_args dom0=pvh iommu=1 $xen_extra"
-				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env,$initrd") ;;
+				-initrd "$vmlinuz console=hvc0 $guest_args xs.env=$env xs.xen=$release,$initrd") ;;
 		linux)
 			boot=("${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd"
 				-append "console=ttyS0 $guest_args xs.env=$env") ;;
@@ -225,7 +269,6 @@ boot_command() {
 }
 
 mkdir -p "$work/console"
-env_list=$(echo "$envs" | tr ',' ' ')
 declare -A pid=() started=() elapsed=() qemu_status=()
 # On interruption, stop the boots this script started: each `timeout` (by the PID it wrote),
 # which passes the signal on to its QEMU.
@@ -238,7 +281,19 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-for env in $env_list; do
+# At most $jobs boots at a time (XS_JOBS): TCG runs each guest on one host thread, and a guest
+# starved of CPU slows down, so its checks' timeouts must not stand in for the machine's load.
+# The slow boots start first (PVH dom0 and the domUs take about twice as long as PV dom0, plain
+# Linux a third), so the short ones fill the slots instead of a long one starting last.
+launch_order=$(for env in $env_list; do
+	case "${env%@*}" in pv-dom0) echo "1 $env" ;; linux) echo "2 $env" ;; *) echo "0 $env" ;; esac
+done | sort -s -k1,1n | cut -d' ' -f2)
+running=0
+for env in $launch_order; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
 	log=$work/console/$env.log
 	: > "$log"
 	boot_command "$env" "$log"
@@ -248,12 +303,13 @@ for env in $env_list; do
 	rm -f "$work/console/$env.end" "$work/console/$env.pid"
 	# Each boot notes its own end, so one slow boot does not inflate the others' times.
 	(
-		timeout -k 10 "$(domu_timeout_for "$env")" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
+		timeout -k 10 "$(domu_timeout_for "${env%@*}")" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
 		echo $! > "$work/console/$env.pid"
 		wait $!
 		echo "$? $(date +%s)" > "$work/console/$env.end"
 	) &
 	pid[$env]=$!
+	running=$((running + 1))
 done
 for env in $env_list; do
 	wait "${pid[$env]}"
@@ -269,59 +325,61 @@ results=$work/results.txt
 : > "$results"
 out=$work/out
 rm -rf "$out"
-for env in $env_list; do
-	log=$work/console/$env.log
-	clean=$work/console/$env.txt
+for label in $env_list; do
+	env=${label%@*} # what the guest calls itself (XS_ENV); the label adds the release
+	log=$work/console/$label.log
+	clean=$work/console/$label.txt
 	tr -d '\r' < "$log" > "$clean"
-	[ "$verbose" = 1 ] && sed "s|^|[$env] |" "$clean"
+	[ "$verbose" = 1 ] && sed "s|^|[$label] |" "$clean"
 	end_line=$(grep -a "^@@XS-END $env " "$clean" | head -n 1)
 	if ! grep -aq "^@@XS-BEGIN $env " "$clean" || [ -z "$end_line" ]; then
 		reason="the guest did not finish"
-		[ "${qemu_status[$env]}" = 124 ] && reason="timed out after $(domu_timeout_for "$env")s"
+		[ "${qemu_status[$label]}" = 124 ] && reason="timed out after $(domu_timeout_for "$env")s"
 		grep -aqE 'Kernel panic|Panic on CPU|\*\*\*\* Panic' "$clean" && reason="panicked"
 		domu_is_env "$env" && grep -aq "^@@XS-DOM0-FAIL $env " "$clean" &&
 			reason="dom0: $(grep -a "^@@XS-DOM0-FAIL $env " "$clean" | head -n 1 | cut -d' ' -f3-)"
-		echo "FAIL $env boot: $reason (qemu status ${qemu_status[$env]}, console $log)" >> "$results"
+		echo "FAIL $label boot: $reason (qemu status ${qemu_status[$label]}, console $log)" >> "$results"
 		{
 			if domu_is_env "$env"; then
-				echo "xen stage: $env $reason"
+				echo "xen stage: $label $reason"
 				domu_failure_tails "$env" "$clean"
 			else
-				echo "xen stage: $env $reason; last 40 console lines:"
-				tail -n 40 "$clean" | sed "s|^|  [$env] |"
+				echo "xen stage: $label $reason; last 40 console lines:"
+				tail -n 40 "$clean" | sed "s|^|  [$label] |"
 			fi
-			[ -s "$work/console/$env.qemu" ] && sed "s|^|  [$env qemu] |" "$work/console/$env.qemu"
+			[ -s "$work/console/$label.qemu" ] && sed "s|^|  [$label qemu] |" "$work/console/$label.qemu"
 		} >&2
 	fi
-	# Verdicts (only this environment's, only inside the frame).
-	awk -v env="$env" '
+	# Verdicts (only this environment's, only inside the frame), the guest's name replaced by the label.
+	awk -v env="$env" -v label="$label" '
 		$0 ~ "^@@XS-BEGIN " env " " { on = 1; next }
 		$0 ~ "^@@XS-END " env " " { on = 0 }
-		on && ($1 == "PASS" || $1 == "FAIL") && $2 == env { print }
+		on && ($1 == "PASS" || $1 == "FAIL") && $2 == env { print $1 " " label substr($0, length($1 " " env) + 1) }
 	' "$clean" >> "$results"
 	# Files: "@@F NAME LINE" lines, closed by "@@F-END NAME lines=N md5=SUM".
-	mkdir -p "$out/$env"
+	mkdir -p "$out/$label"
 	for name in $(grep -a '^@@F-END ' "$clean" | awk '{print $2}' | sort -u); do
 		case "$name" in */* | .*) continue ;; esac
 		awk -v name="$name" 'index($0, "@@F " name " ") == 1 { print substr($0, length(name) + 6) }' \
-			"$clean" > "$out/$env/$name"
+			"$clean" > "$out/$label/$name"
 		want=$(grep -a "^@@F-END $name " "$clean" | tail -n 1)
-		got="@@F-END $name lines=$(wc -l < "$out/$env/$name") md5=$(md5sum < "$out/$env/$name" | cut -d' ' -f1)"
+		got="@@F-END $name lines=$(wc -l < "$out/$label/$name") md5=$(md5sum < "$out/$label/$name" | cut -d' ' -f1)"
 		if [ "$want" != "$got" ]; then
-			echo "FAIL $env transfer/$name: garbled on the console (sent '$want', received '$got')" >> "$results"
-			mv "$out/$env/$name" "$out/$env/$name.garbled"
+			echo "FAIL $label transfer/$name: garbled on the console (sent '$want', received '$got')" >> "$results"
+			mv "$out/$label/$name" "$out/$label/$name.garbled"
 		fi
 	done
 done
 
 # Recorded files become fixtures, named after where they were recorded.
 if [ "$record" = 1 ]; then
-	for env in $env_list; do
-		case "$env" in
-			pv-dom0 | pvh-dom0 | *-domu) prefix=$xen_name-$env ;;
+	for label in $env_list; do
+		# e.g. xen-4.17-pv-dom0 for pv-dom0@4.17
+		case "$label" in
+			*@*) prefix=xen-${label#*@}-${label%@*} ;;
 			linux) prefix=qemu-tcg-linux ;;
 		esac
-		for f in "$out/$env"/*; do
+		for f in "$out/$label"/*; do
 			[ -f "$f" ] || continue
 			case "$f" in *.garbled) continue ;; esac
 			cp "$f" "$fixtures/$prefix.$(basename "$f")"
@@ -333,9 +391,22 @@ fi
 cat "$results"
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
-times=""
-for env in $env_list; do times="$times $env=${elapsed[$env]}s"; done
-echo "xen stage: wall time $(($(date +%s) - stage_start))s (boots:$times); console logs in $work/console"
+# Each release's count, and plain Linux's.
+for release in $used_releases ""; do
+	n_pass=0 n_fail=0 boots=""
+	for label in $env_list; do
+		[ "$label" = "${label%@*}" ] && on= || on=${label#*@}
+		[ "$on" = "$release" ] || continue
+		n_pass=$((n_pass + $(awk -v l="$label" '$1 == "PASS" && $2 == l' "$results" | wc -l)))
+		n_fail=$((n_fail + $(awk -v l="$label" '$1 == "FAIL" && $2 == l' "$results" | wc -l)))
+		boots="$boots $label=${elapsed[$label]}s"
+	done
+	[ -n "$boots" ] || continue
+	on="Xen $release"
+	[ -n "$release" ] || on="no Xen"
+	echo "xen stage: $on: $n_pass passed, $n_fail failed (boots:$boots)"
+done
+echo "xen stage: wall time $(($(date +%s) - stage_start))s ($jobs boots at a time); console logs in $work/console"
 if [ $((passed + failed)) -eq 0 ]; then
 	echo "xen stage: no checks ran" >&2
 	echo "xen stage: 0 passed, 1 failed"

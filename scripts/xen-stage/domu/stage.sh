@@ -25,6 +25,9 @@ domu_is_env() {
 }
 
 # What dom0 needs beyond the stage's initramfs (Debian's xen-utils-4.17, qemu-system-xen, seabios).
+# Its xl and libxl speak Xen 4.17's domctl interface (unstable between releases), so the domUs
+# boot on that release only (run.sh labels them pvh-domu@4.17).
+domu_release=4.17
 domu_xen_bin=/usr/lib/xen-4.17/bin
 domu_device_model=/usr/libexec/xen-qemu-system-i386
 domu_files=(
