@@ -21,6 +21,8 @@ public struct GuestResults: Sendable, Equatable {
     public let status: String
     /// The 4096-byte hypercall page the guest installed, if it printed one.
     public let hypercallPage: [UInt8]?
+    /// XENVER_version as the guest read it before the plan (`xen version=`): major << 16 | minor.
+    public let xenVersion: UInt32?
     public let calls: [GuestCallResult]
     /// `XDG error` lines: why the guest refused the plan.
     public let errors: [String]
@@ -32,6 +34,7 @@ public struct GuestResults: Sendable, Equatable {
         var abi: PlanABI?
         var status = "no-end-marker"
         var page: [UInt8]?
+        var xenVersion: UInt32?
         var calls: [GuestCallResult] = []
         var errors: [String] = []
         var pending: (index: Int, op: UInt32, label: String, registers: [UInt64], returned: Int64)?
@@ -79,6 +82,11 @@ public struct GuestResults: Sendable, Equatable {
                 status = String(try need("status"))
             case "page":
                 page = try hexBytes(try need("hex"), line: lineIndex + 1)
+            case "xen":
+                guard let v = UInt32(exactly: try number("version")) else {
+                    throw .malformed("results line \(lineIndex + 1): version= out of range")
+                }
+                xenVersion = v
             case "error":
                 errors.append(words.dropFirst().joined(separator: " "))
             case "call":
@@ -111,6 +119,7 @@ public struct GuestResults: Sendable, Equatable {
         self.abi = abi
         self.status = status
         self.hypercallPage = page
+        self.xenVersion = xenVersion
         self.calls = calls
         self.errors = errors
     }

@@ -18,10 +18,23 @@ public enum PlanConstants {
     /// `RUNSTATE_running` (public/vcpu.h): the state of the vCPU that asks about itself.
     public static let RUNSTATE_running: UInt64 = 0
     /// `__HYPERVISOR_VIRT_START` of a 64-bit guest (public/arch-x86/xen-x86_64.h), what
-    /// XENVER_platform_parameters reports to one; a 32-bit HVM guest gets 0 (xen/common/kernel.c:
-    /// `is_hvm_vcpu(current) ? 0 : HYPERVISOR_COMPAT_VIRT_START(d)`).
+    /// XENVER_platform_parameters reports to one up to Xen 4.17; a 32-bit HVM guest gets 0
+    /// (xen/common/kernel.c: `is_hvm_vcpu(current) ? 0 : HYPERVISOR_COMPAT_VIRT_START(d)`).
     public static let HYPERVISOR_VIRT_START_x86_64: UInt64 = 0xffff_8000_0000_0000
     public static let HYPERVISOR_VIRT_START_hvm_x86_32: UInt64 = 0
+    /// The first release whose XENVER_platform_parameters tells an HVM (PVH) guest 0 in both
+    /// ABIs: Xen 4.18, "xen/version: Drop bogus return values for XENVER_platform_parameters"
+    /// (xen/common/kernel.c keeps HYPERVISOR_VIRT_START only for 64-bit PV, in release builds).
+    public static let platformParametersHVMZeroSince: UInt32 = 4 << 16 | 18
+
+    /// What XENVER_platform_parameters reports as `virt_start` to an HVM (PVH) guest of `abi` in
+    /// the Xen release `xenVersion` (XENVER_version: major << 16 | minor).
+    public static func hvmVirtStart(_ abi: PlanABI, xenVersion: UInt32) -> UInt64 {
+        switch abi {
+        case .x86_32: return HYPERVISOR_VIRT_START_hvm_x86_32
+        case .x86_64: return xenVersion >= platformParametersHVMZeroSince ? 0 : HYPERVISOR_VIRT_START_x86_64
+        }
+    }
     /// No hypercall has this number: public/xen.h numbers them up to __HYPERVISOR_arch_7 = 55.
     public static let invalidHypercall: UInt32 = 63
     /// No XENVER_ sub-op has this number (public/version.h stops at XENVER_build_id = 10).

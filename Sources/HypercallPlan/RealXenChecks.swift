@@ -208,12 +208,20 @@ public struct RealXenChecks {
         }
         switch l32.name {
         case "xen_platform_parameters":
-            // Differs by design: a 64-bit guest is told where Xen's area starts; a 32-bit HVM guest 0.
-            let want32 = PlanConstants.HYPERVISOR_VIRT_START_hvm_x86_32
-            let want64 = PlanConstants.HYPERVISOR_VIRT_START_x86_64
+            // Differs by design up to Xen 4.17: a 64-bit guest is told where Xen's area starts, a
+            // 32-bit HVM guest 0; from 4.18 on both get 0. The release is the one the guests ran on.
+            guard let version = results64.xenVersion, results32.xenVersion == version else {
+                record(name + " virt_start by design", false,
+                       "the guests' Xen versions are unknown or differ: 0x\(hex(results32.xenVersion.map(UInt64.init))) "
+                       + "and 0x\(hex(results64.xenVersion.map(UInt64.init)))")
+                return
+            }
+            let want32 = PlanConstants.hvmVirtStart(.x86_32, xenVersion: version)
+            let want64 = PlanConstants.hvmVirtStart(.x86_64, xenVersion: version)
             let got32 = v32["virt_start"], got64 = v64["virt_start"]
             record(name + " virt_start by design", got32 == want32 && got64 == want64,
-                   "0x\(hex(got32)) and 0x\(hex(got64)), documented 0x\(hex(want32)) and 0x\(hex(want64))")
+                   "0x\(hex(got32)) and 0x\(hex(got64)), documented 0x\(hex(want32)) and 0x\(hex(want64)) "
+                   + "for Xen \(version >> 16).\(version & 0xffff)")
         case "vcpu_runstate_info":
             // The times move between the boots; the state is the caller's own: running.
             let running = PlanConstants.RUNSTATE_running

@@ -1,11 +1,21 @@
+import Foundation
 import Testing
 @testable import HypercallPlan
 
-/// The checks over results recorded in Xen 4.17 (the plans of `abi plan`), and over copies
-/// altered the way a wrong layout or a wrong marshaling would show up.
+/// The checks over results recorded in Xen 4.17 and 4.20 (the plans of `abi plan`), and over
+/// copies altered the way a wrong layout or a wrong marshaling would show up.
 @Suite struct RealXenChecksTests {
-    private func recorded(_ abi: String) throws -> String {
-        try fixture("xen-4.17-pvh-dom0.results-\(abi).txt")
+    private func recorded(_ abi: String, xen release: String = "4.17") throws -> String {
+        try fixture("xen-\(release)-pvh-dom0.results-\(abi).txt")
+    }
+
+    /// The results with the `xen version=` the guest read replaced by `version`.
+    private func claiming(_ version: String, _ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("xen "), let range = line.range(of: #"version=0x[0-9a-f]+"#, options: .regularExpression)
+            else { return String(line) }
+            return line.replacingCharacters(in: range, with: "version=\(version)")
+        }.joined(separator: "\n")
     }
 
     private func verdicts(_ text32: String, _ text64: String) throws -> [CheckVerdict] {
@@ -54,6 +64,29 @@ import Testing
             (36..<44).reduce(hex) { poke($0, $1, "a5") }
         }
         #expect(try failures(text, try recorded("64")).contains("abi32 vcpu_op.get_runstate_info vcpu_runstate_info extent"))
+    }
+
+    @Test func everyCheckPassesOnTheXen420Recording() throws {
+        let all = try verdicts(try recorded("32", xen: "4.20"), try recorded("64", xen: "4.20"))
+        #expect(all.count > 60)
+        #expect(all.filter { !$0.passed }.map(\.line) == [])
+        #expect(try GuestResults(parsing: try recorded("64", xen: "4.20")).xenVersion == 0x40014)
+    }
+
+    /// Xen 4.18 stopped telling an HVM guest HYPERVISOR_VIRT_START: the release the guests ran on
+    /// decides the expectation, and each recording fails the other release's.
+    @Test func theVirtStartExpectedIsTheRelease() throws {
+        let name = "abi32/abi64 xen_version.platform_parameters virt_start by design"
+        #expect(try failures(claiming("0x40011", try recorded("32", xen: "4.20")),
+                             claiming("0x40011", try recorded("64", xen: "4.20"))) == [name])
+        #expect(try failures(claiming("0x40012", try recorded("32")), claiming("0x40012", try recorded("64"))) == [name])
+        #expect(PlanConstants.hvmVirtStart(.x86_64, xenVersion: 0x40011) == PlanConstants.HYPERVISOR_VIRT_START_x86_64)
+        #expect(PlanConstants.hvmVirtStart(.x86_64, xenVersion: 0x40012) == 0)
+    }
+
+    @Test func guestsOfDifferentReleasesFail() throws {
+        #expect(try failures(try recorded("32"), try recorded("64", xen: "4.20"))
+                .contains("abi32/abi64 xen_version.platform_parameters virt_start by design"))
     }
 
     @Test func theDocumentedVirtStartIsRequired() throws {

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Boots the test guest as a PVH dom0 of real Xen 4.17 under QEMU TCG and
+# Boots the test guest as a PVH dom0 of real Xen (XEN_ELF, else XEN_GZ, default
+# Debian's 4.17) under QEMU TCG and
 # stops QEMU once the guest's end marker appears (Xen does not power off).
 #   testguest-boot.sh GUEST.elf PLAN.bin SERIAL.log [TIMEOUT_SECONDS]
 # The plan is the second multiboot module, which Xen hands to the PVH dom0 as
@@ -8,7 +9,7 @@ set -u
 guest=$1 plan=$2 log=$3 timeout=${4:-120}
 xen=${XEN_ELF:-}
 if [ -z "$xen" ]; then
-    xen=$(mktemp /tmp/xen-4.17.XXXXXX)
+    xen=$(mktemp /tmp/xen.XXXXXX)
     trap 'rm -f "$xen"' EXIT
     zcat "${XEN_GZ:-/boot/xen-4.17-amd64.gz}" > "$xen" || exit 2
 fi

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the test guest, writes a hypercall plan for each ABI, boots the
-# 32-bit and the 64-bit guest as PVH dom0 of Xen 4.17 in parallel, and
+# 32-bit and the 64-bit guest as PVH dom0 of Xen (XEN_GZ, default Debian's
+# 4.17) in parallel, and
 # extracts each guest's per-call results.
 #   testguest-run.sh [OUTDIR] [NAME...]
 # OUTDIR (default .xen-stage/testguest) receives plan-{32,64}.bin,
@@ -18,7 +19,7 @@ write_plan() { # abi file
     "${XEN_DETECT:-$root/.build/debug/xen-detect}" abi plan --abi "$1" --output "$2" "${@:3}"
 }
 
-xen=$(mktemp /tmp/xen-4.17.XXXXXX)
+xen=$(mktemp /tmp/xen.XXXXXX)
 trap 'rm -f "$xen"' EXIT
 zcat "${XEN_GZ:-/boot/xen-4.17-amd64.gz}" > "$xen" || exit 2
 
