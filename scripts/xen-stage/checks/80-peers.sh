@@ -4,10 +4,11 @@
 # record a wrong answer:
 #   xen-detect=           Debian's xen-detect (Xen's tools/misc/xen-detect): the guest type the
 #                         label names, with sysfs's version ("Not running on Xen." on plain Linux)
-#   systemd-detect-virt=  Debian's systemd-detect-virt (src/basic/virt.c, detect_vm()): "xen" when
-#                         /proc/xen exists, except in dom0 (control_d), where it goes on to plain
-#                         CPUID: "qemu" in PV dom0 (CPUID shows QEMU's TCG), "xen" in PVH dom0;
-#                         "qemu" on plain Linux
+#   systemd-detect-virt=  Debian's systemd-detect-virt (systemd 252), as measured: "xen" in every
+#                         domU, "qemu" in PV dom0, "xen" in PVH dom0, "qemu" on plain Linux (our
+#                         reading of detect_vm(), src/basic/virt.c: /proc/xen means Xen, but a
+#                         dom0 is not taken for a VM and it goes on to plain CPUID, which shows
+#                         QEMU's TCG in PV and Xen in PVH)
 #   ours=                 our drop-in: the same line as xen-detect's
 #   report=               the first line of `xen-detect report`: version, type, role, "from sysfs"
 #   stack=                the hypervisor stack of `xen-detect --json`, in leaf order: QEMU's TCG
