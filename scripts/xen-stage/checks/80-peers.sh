@@ -47,7 +47,9 @@ said() { sed -n "s|^$1=||p" peers.txt | head -n 1; }
 if xs_on_xen; then
 	version="$(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)"
 	xs_expect xen-detect "Running in $want_type context on Xen V$version." "$(said xen-detect)"
-	xs_expect report "Xen $version$(cat /sys/hypervisor/version/extra): $want_type guest, $want_role (context from sysfs)" "$(said report)"
+	# The role's evidence: xenfs's capabilities when mounted, else sysfs's XENFEAT_dom0.
+	if [ -r /proc/xen/capabilities ]; then role_from=/proc/xen/capabilities; else role_from=XENFEAT_dom0; fi
+	xs_expect report "Xen $version$(cat /sys/hypervisor/version/extra): $want_type guest, $want_role (context from sysfs, domain from $role_from)" "$(said report)"
 else
 	xs_expect xen-detect "Not running on Xen." "$(said xen-detect)"
 	xs_expect report "Xen: not detected" "$(said report)"
