@@ -7,9 +7,18 @@
 // - Xen's optional leaves are read iff the range's max leaf reaches them;
 // - the report's listing printed as a `cpuid -r` dump reads back to the same listing and the same
 //   report (the CLI's `leaves` -> `--source dump:` round trip);
-// - the JSON report is well-formed: a strict reader parses it back to the same value.
+// - the JSON report is well-formed: a strict reader parses it back to the same value;
+// - one decision: the drop-in's lean detection and the report's decision are equal, with the
+//   table's forced-emulation view faulting or showing the same table, with and without sysfs.
 import CPUIDProbe
 import XenSystem
+import XenSystemTesting
+
+/// A forced-emulation view that faults, as everywhere but in a PV guest.
+struct FaultingView: CPUIDSource {
+    var name: String { "pv" }
+    func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters { throw .notPVContext }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHypervisorScan(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -100,7 +109,21 @@ public func fuzzHypervisorScan(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
             require(false, "listing or report threw on a table")
             return 0
         }
-        require(report.xenDetected == (report.scan.xen != nil), "offline report detects Xen iff the scan found it")
+        // Offline, Xen is detected iff the scan found its range and leaf base+1 gives a version
+        // (xen-detect's check_for_xen returns that EAX, and 0 means not found).
+        let hasVersion = report.xen.map { $0.version.major != 0 || $0.version.minor != 0 } ?? false
+        require(report.xenDetected == (report.scan.xen != nil && hasVersion), "offline report detects Xen iff the scan found it with a version")
+        // One decision, live: the lean drop-in and the report agree.
+        let sysfs = RecordingSystem()
+        if first & 0x40 != 0 {
+            sysfs.directories.insert("/sys/hypervisor")
+            if first & 0x20 != 0 { sysfs.addFile("/sys/hypervisor/type", "xen\n") }
+            if first & 0x10 != 0 { sysfs.addFile("/sys/hypervisor/guest_type", first & 0x08 != 0 ? "PV\n" : "PVH\n") }
+        }
+        let forced: any CPUIDSource = first & 0x04 != 0 ? table : FaultingView()
+        let lean = try? DropInDetection.detect(system: sysfs, plain: table, pv: forced, mode: mode)
+        let live = try? ProbeReport.probe(source: table, pv: forced, system: sysfs, mode: mode)
+        require(lean != nil && lean == live?.decision, "drop-in and report decide differently in mode \(mode)")
         // Round trip through the `cpuid -r` text the `leaves` command prints.
         let dump: CPUIDDump
         do { dump = try CPUIDDump(parsing: listing.dumpText) } catch {

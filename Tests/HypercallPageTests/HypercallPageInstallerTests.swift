@@ -1,3 +1,5 @@
+import CPUIDProbe
+import Foundation
 import Testing
 import XenSystem
 @testable import HypercallPage
@@ -110,12 +112,17 @@ struct HypercallPageInstallerTests {
         #expect(fake.pwrites.count == 1)
     }
 
+    /// The target built from the CPUID recorded in the HVM domU with Viridian (real Xen 4.17):
+    /// Xen's leaves sit at 0x40000100, so the MSR is 0x40000200, and the write goes there.
     @Test func viridianShiftedMSRIsUsed() throws {
+        let text = try String(contentsOf: MSRWriteProofTests.fixtures.appendingPathComponent("xen-4.17-hvm-viridian-domu.cpuid"),
+                              encoding: .utf8)
+        let source = try #require(try CPUIDDump(parsing: text).source(name: "viridian"))
+        let report = try ProbeReport.probe(source: source, pv: nil, system: nil)
+        let target = InstallTarget(report: report, cpuVendor: "AuthenticAMD")
+        #expect(target.leafBase == 0x40000100 && target.hypercallMSR == 0x40000200)
         let fake = xenFake()
         fake.hypercallMSR = 0x40000200
-        var target = pvhTarget
-        target.leafBase = 0x40000100
-        target.hypercallMSR = 0x40000200
         let page = try HypercallPageInstaller(system: fake).install(target, InstallRequest(writeEnabled: true))
         #expect(page.msr == 0x40000200)
         #expect(page.verified)

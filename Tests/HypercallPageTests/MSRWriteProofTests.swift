@@ -203,7 +203,11 @@ import XenSystem
     /// (plain CPUID dump, forced-emulation dump or nil, may the install write?)
     @Test(arguments: [
         ("xen-4.17-pvh-dom0.cpuid", nil, true),
+        ("xen-4.17-pvh-domu.cpuid", nil, true),
+        ("xen-4.17-hvm-domu.cpuid", nil, true),
+        ("xen-4.17-hvm-viridian-domu.cpuid", nil, true),
         ("xen-4.17-pv-dom0.cpuid", "xen-4.17-pv-dom0.leaves.pv.txt", false),
+        ("xen-4.17-pv-domu.cpuid", "xen-4.17-pv-domu.leaves.pv.txt", false),
         ("qemu-tcg-linux.cpuid", nil, false),
         ("kvm-epyc-host.cpuid", nil, false),
     ] as [(String, String?, Bool)])

@@ -22,7 +22,7 @@ SANITIZE="-sanitize=fuzzer,address"
 # -O keeps Swift's bounds, overflow and precondition checks (only -Ounchecked drops them) and runs
 # several times faster than -Onone under libFuzzer. -g for symbolised crash reports.
 # -swift-version 6: the package's language mode (swift-tools-version 6.0).
-SWIFTFLAGS=(-swift-version 6 -O -g -use-ld=lld -parse-as-library -wmo $SANITIZE -I "$OBJ" -I "$OUT/include")
+SWIFTFLAGS=(-swift-version 6 -package-name xen_detect -O -g -use-ld=lld -parse-as-library -wmo $SANITIZE -I "$OBJ" -I "$OUT/include")
 
 # The package's library targets and their dependencies, from the manifest itself, so a module that
 # lands later is built without editing this script.

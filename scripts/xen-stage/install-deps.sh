@@ -19,6 +19,7 @@ packages=(
 	cpio                       # builds the initramfs
 	gzip                       # compresses it, and unpacks Xen's ELF
 	binutils                   # strip, to shrink the release binary in the initramfs
+	systemd                    # /usr/bin/systemd-detect-virt, a peer that checks/80-peers.sh asserts
 )
 missing=()
 for p in "${packages[@]}"; do

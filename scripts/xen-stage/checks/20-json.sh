@@ -1,6 +1,7 @@
 # `xen-detect --json` is true to the guest: every claim is compared with what the kernel,
 # sysfs and Debian's cpuid tool say in this very guest.
-#   xen.detected / context  <- the environment and /sys/hypervisor/guest_type
+#   xen.detected / context  <- the environment and /sys/hypervisor/guest_type; in dom0 also the
+#                              type the stage booted (PV, PVH)
 #   xen.version             <- /sys/hypervisor/version/{major,minor}
 #   xen.domain              <- "dom0" when /proc/xen/capabilities has control_d
 #   xen.leafBase, msrBase, hypercallPages <- Xen's leaves as the kernel sees them (/dev/cpu/0/cpuid;
@@ -27,6 +28,12 @@ xs_hypervisor_leaves kernel.cpuid > kernel.sigs
 if xs_on_xen; then
 	xs_expect xen.detected true "$(get xen.detected)"
 	xs_expect xen.context "$(lower "$(cat /sys/hypervisor/guest_type)")" "$(lower "$(get xen.context)")"
+	# Both read sysfs here; the booted type is the independent truth (15-hidden-sysfs.sh checks
+	# the context CPUID alone gives, 40-domu.sh the domUs').
+	case "$XS_ENV" in
+		pv-dom0) xs_expect xen.context-is-booted PV "$(get xen.context)" ;;
+		pvh-dom0) xs_expect xen.context-is-booted PVH "$(get xen.context)" ;;
+	esac
 	xs_expect xen.version.major "$(cat /sys/hypervisor/version/major)" "$(xs_number "$(get xen.version.major)")"
 	xs_expect xen.version.minor "$(cat /sys/hypervisor/version/minor)" "$(xs_number "$(get xen.version.minor)")"
 	if grep -q control_d /proc/xen/capabilities; then

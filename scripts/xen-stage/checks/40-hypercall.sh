@@ -155,6 +155,90 @@ while [ $n -lt 14 ]; do
 	[ -n "$r" ] && [ "$r" -ge 0 ] && xs_pass "selftest.$h.$s" || xs_fail "selftest.$h.$s" "rc '$r'"
 	n=$((n + 1))
 done
+# memory_op against the guest's own view of its memory (xen/common/memory.c, do_memory_op):
+#   current_reservation = domain_tot_pages(d), the pages Xen counts for this domain. Linux's
+#     balloon driver keeps its own count, current_kb (drivers/xen/balloon.c, xen-balloon.c):
+#     in PV it starts from start_info's nr_pages, Xen's count, so both are equal; in PVH and HVM
+#     it starts from the RAM Linux manages (get_num_physpages()), while Xen also counts the
+#     frames it populated outside that RAM (page 0, the first MiB's holes and BIOS area, ACPI
+#     tables, the toolstack's special pages) and no longer counts the RAM page Linux put
+#     shared_info over (XENMEM_add_to_physmap frees it). So there: -1 <= reservation - kB/4 <=
+#     the frames Linux does not count that could hold them: the first MiB (256) plus every frame
+#     the memmap's other non-RAM ranges below 4 GiB touch ("Unusable memory" excluded: Xen
+#     leaves it unpopulated, see pvh_setup_e820).
+#   maximum_ram_page = max_page, the HOST's highest RAM frame + 1 (find_max_pfn,
+#     xen/arch/x86/e820.c), in every context (hvm_memory_op passes it through): never below a
+#     domain's pages; in PVH dom0 exactly the top of the memmap's "System RAM" and "Unusable
+#     memory" (pvh_setup_e820 hands dom0 the host's map, RAM beyond dom0's share UNUSABLE); in PV
+#     dom0 not below the top of its RAM (Linux's xen_memory_setup lays it inside the machine
+#     map's RAM); in a domU the value dom0 got, and not below Xen's count of the host's RAM
+#     (xl info total_memory), both passed by dom0 on the domU's command line (domu/dom0.sh).
+rc_of() {  # rc_of SUBOP: the selftest's return value of a memory_op sub-op
+	_i=$(sed -n "s/^\([0-9]*\)\.subop=$1\$/\1/p" selftest.flat | head -n 1)
+	[ -n "$_i" ] && xs_json_get selftest.flat "$_i.rc"
+}
+memmap() {  # memmap: "start end type" per /sys/firmware/memmap range (end inclusive, decimal)
+	for _d in /sys/firmware/memmap/*; do
+		[ -r "$_d/type" ] && echo "$(($(cat "$_d/start"))) $(($(cat "$_d/end"))) $(cat "$_d/type")"
+	done
+}
+memmap_top() {  # memmap_top TYPE...: one past the highest byte of ranges of these types (0: none)
+	memmap | awk -v types="$(printf '%s|' "$@")" '
+		{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+		index("|" types, "|" t "|") && $2 + 1 > top { top = $2 + 1 }
+		END { printf "%.0f\n", top }'
+}
+reservation=$(rc_of current_reservation)
+max_ram=$(rc_of maximum_ram_page)
+current_kb=$(cat /sys/devices/system/xen_memory/xen_memory0/info/current_kb 2> /dev/null)
+memmap > memmap.txt
+echo "xs: current_reservation=$reservation maximum_ram_page=$max_ram current_kb=$current_kb"
+sed 's/^/xs: memmap /' memmap.txt
+if [ -z "$reservation" ] || [ -z "$max_ram" ] || [ -z "$current_kb" ] || [ ! -s memmap.txt ]; then
+	xs_fail memory "missing a value: current_reservation '$reservation' maximum_ram_page '$max_ram' current_kb '$current_kb' memmap $(wc -l < memmap.txt) ranges"
+else
+	delta=$((reservation - current_kb / 4))
+	case "$XS_ENV" in
+		pv-dom0 | pv-domu)
+			xs_expect memory.reservation-equals-balloon "$((current_kb / 4))" "$reservation"
+			;;
+		*)
+			# Frames touched by non-RAM ranges in [1 MiB, 4 GiB), plus the first MiB's 256.
+			slack=$(memmap | awk '
+				{ t = $0; sub(/^[0-9]+ [0-9]+ /, "", t) }
+				t != "System RAM" && t != "Unusable memory" && $1 >= 1048576 && $2 < 4294967296 {
+					n += int($2 / 4096) - int($1 / 4096) + 1 }
+				END { printf "%.0f\n", n + 256 }')
+			if [ "$delta" -ge -1 ] && [ "$delta" -le "$slack" ]; then
+				xs_pass memory.reservation-near-balloon
+			else
+				xs_fail memory.reservation-near-balloon "current_reservation $reservation - current_kb/4 $((current_kb / 4)) = $delta, not within [-1, $slack]"
+			fi
+			;;
+	esac
+	[ "$reservation" -le "$max_ram" ] && xs_pass memory.reservation-within-max-ram-page ||
+		xs_fail memory.reservation-within-max-ram-page "$reservation pages > maximum_ram_page $max_ram"
+	ram_top=$(memmap_top "System RAM")
+	case "$XS_ENV" in
+		pvh-dom0)
+			xs_expect memory.max-ram-page-is-memmap-top "$(($(memmap_top "System RAM" "Unusable memory") / 4096))" "$max_ram"
+			;;
+		pv-dom0)
+			[ "$ram_top" -gt 0 ] && [ "$ram_top" -le $((max_ram * 4096)) ] && xs_pass memory.max-ram-page-above-ram-top ||
+				xs_fail memory.max-ram-page-above-ram-top "RAM ends at $(printf '0x%x' "$ram_top"), maximum_ram_page $max_ram is $(printf '0x%x' $((max_ram * 4096)))"
+			;;
+		*-domu)
+			dom0_value=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^xs\.dom0_max_ram_page=//p')
+			total_mb=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^xs\.host_total_mb=//p')
+			xs_expect memory.max-ram-page-is-dom0s "$dom0_value" "$max_ram"
+			case "$total_mb" in
+				'' | *[!0-9]*) xs_fail memory.max-ram-page-above-host-total "dom0 passed no xl info total_memory: '$total_mb'" ;;
+				*) [ $((total_mb * 256)) -le "$max_ram" ] && xs_pass memory.max-ram-page-above-host-total ||
+					xs_fail memory.max-ram-page-above-host-total "$max_ram pages < xl info total_memory $total_mb MiB ($((total_mb * 256)) pages)" ;;
+			esac
+			;;
+	esac
+fi
 xs_run yield hc selftest
 cat yield.out
 grep -q "^sched_op yield: 0\$" yield.out && xs_pass selftest.table || xs_fail selftest.table "$(cat yield.out yield.err)"

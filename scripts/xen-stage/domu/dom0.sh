@@ -53,6 +53,13 @@ mkdir -p /run/xen /run/xenstored "$log_dir"
 
 # The domU: 256 MiB, one vCPU, the stage's kernel and initramfs, its console on hvc0.
 domu_args="console=hvc0 quiet panic=-1 xs.env=$XS_DOMU xs.checks=$XS_CHECKS xs.record=$XS_RECORD xs.timeout=$XS_CHECK_TIMEOUT"
+# Host facts for the domU's memory_op checks (checks/40-hypercall.sh), on its command line:
+# Xen's own count of the host's RAM (xl info total_memory, MiB: physinfo total_pages) and
+# maximum_ram_page as dom0 gets it (Xen answers its one global max_page to every domain).
+host_total_mb=$("$xen_bin/xl" info 2> /dev/null | sed -n 's/^total_memory *: *//p')
+dom0_max_ram_page=$(/opt/xen-detect/bin/xen-detect hypercall selftest 2> /dev/null | sed -n 's/^memory_op maximum_ram_page: //p')
+say "host: xl info total_memory ${host_total_mb:-?} MiB; dom0's maximum_ram_page ${dom0_max_ram_page:-?}"
+domu_args="$domu_args xs.host_total_mb=${host_total_mb:-unknown} xs.dom0_max_ram_page=${dom0_max_ram_page:-unknown}"
 {
 	echo "name = \"$XS_DOMU\""
 	echo 'kernel = "/xs/domu/vmlinuz"'

@@ -161,3 +161,38 @@ xs_run() {
 	"$@" > "$_xs_p.out" 2> "$_xs_p.err"
 	echo $? > "$_xs_p.rc"
 }
+
+# xs_dropin_flags: the flag combinations on which the drop-in must equal Xen's xen-detect (one
+# per line, the first empty: no flag), for 10-dropin.sh and the hidden-sysfs run of 15-hidden-sysfs.sh.
+xs_dropin_flags() {
+	printf '%s\n' "" -q -P -H -N --quiet --pv --hvm --none -h --help --bogus -x -qP "-q -H" "--quiet --none" "-P extra"
+}
+
+# xs_dropin_run DIR: runs Debian's xen-detect and ours with each of xs_dropin_flags, both as plain
+# "xen-detect" found through PATH (so getopt's messages name the same argv[0]), into
+# DIR/flags (the list) and DIR/<n>.theirs.{out,err,rc}, DIR/<n>.ours.{out,err,rc} (n from 0).
+xs_dropin_run() {
+	mkdir -p "$1"
+	xs_dropin_flags > "$1/flags"
+	_xs_i=0
+	while IFS= read -r _xs_flags; do
+		(PATH=/usr/bin xs_run "$1/$_xs_i.theirs" xen-detect $_xs_flags) < /dev/null
+		(PATH=${XS_OURS%/*} xs_run "$1/$_xs_i.ours" xen-detect $_xs_flags) < /dev/null
+		_xs_i=$((_xs_i + 1))
+	done < "$1/flags"
+}
+
+# xs_dropin_verdicts DIR [PREFIX]: one verdict per flag combination of an xs_dropin_run DIR, named
+# PREFIX<flags> ("none" for no flag): passes when stdout, stderr and exit status are equal.
+xs_dropin_verdicts() {
+	_xs_i=0
+	while IFS= read -r _xs_flags; do
+		_xs_d=""
+		for _xs_part in rc out err; do
+			cmp -s "$1/$_xs_i.theirs.$_xs_part" "$1/$_xs_i.ours.$_xs_part" ||
+				_xs_d="$_xs_d $_xs_part: theirs '$(head -c 160 "$1/$_xs_i.theirs.$_xs_part")' ours '$(head -c 160 "$1/$_xs_i.ours.$_xs_part")';"
+		done
+		if [ -z "$_xs_d" ]; then xs_pass "${2:-}${_xs_flags:-none}"; else xs_fail "${2:-}${_xs_flags:-none}" "$_xs_d"; fi
+		_xs_i=$((_xs_i + 1))
+	done < "$1/flags"
+}
