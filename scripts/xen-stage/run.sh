@@ -26,7 +26,7 @@ usage: scripts/xen-stage/run.sh [options] [BINARY]
                     built with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable`)
   --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS),
                     and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu (or "domu" for all four,
-                    "all" for all seven; see docs/domu.md). pv-dom0 and pvh-dom0 boot on every
+                    "all" for all nine; see docs/domu.md). pv-dom0 and pvh-dom0 boot on every
                     release of $XS_XEN_RELEASES (4.17,4.20); pv-dom0@4.20 on one. The domUs: 4.17.
   --check LIST      checks to run, comma-separated names or patterns: dropin,json,10-* (default all; $XS_CHECKS)
   --record          copy the files the guests emit (cpuid dumps, sysfs) into Tests/CPUIDProbeTests/Fixtures ($XS_RECORD=1)
