@@ -285,38 +285,38 @@ trap 'exit 130' INT TERM
 # starved of CPU slows down, so its checks' timeouts must not stand in for the machine's load.
 # The slow boots start first (PVH dom0 and the domUs take about twice as long as PV dom0, plain
 # Linux a third), so the short ones fill the slots instead of a long one starting last.
-launch_order=$(for env in $env_list; do
-	case "${env%@*}" in pv-dom0) echo "1 $env" ;; linux) echo "2 $env" ;; *) echo "0 $env" ;; esac
+launch_order=$(for label in $env_list; do
+	case "${label%@*}" in pv-dom0) echo "1 $label" ;; linux) echo "2 $label" ;; *) echo "0 $label" ;; esac
 done | sort -s -k1,1n | cut -d' ' -f2)
 running=0
-for env in $launch_order; do
+for label in $launch_order; do
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
 		running=$((running - 1))
 	fi
-	log=$work/console/$env.log
+	log=$work/console/$label.log
 	: > "$log"
-	boot_command "$env" "$log"
-	printf '%q ' "${boot[@]}" > "$work/console/$env.cmd"
-	echo >> "$work/console/$env.cmd"
-	started[$env]=$(date +%s)
-	rm -f "$work/console/$env.end" "$work/console/$env.pid"
+	boot_command "$label" "$log"
+	printf '%q ' "${boot[@]}" > "$work/console/$label.cmd"
+	echo >> "$work/console/$label.cmd"
+	started[$label]=$(date +%s)
+	rm -f "$work/console/$label.end" "$work/console/$label.pid"
 	# Each boot notes its own end, so one slow boot does not inflate the others' times.
 	(
-		timeout -k 10 "$(domu_timeout_for "${env%@*}")" "${boot[@]}" < /dev/null > "$work/console/$env.qemu" 2>&1 &
-		echo $! > "$work/console/$env.pid"
+		timeout -k 10 "$(domu_timeout_for "${label%@*}")" "${boot[@]}" < /dev/null > "$work/console/$label.qemu" 2>&1 &
+		echo $! > "$work/console/$label.pid"
 		wait $!
-		echo "$? $(date +%s)" > "$work/console/$env.end"
+		echo "$? $(date +%s)" > "$work/console/$label.end"
 	) &
-	pid[$env]=$!
+	pid[$label]=$!
 	running=$((running + 1))
 done
-for env in $env_list; do
-	wait "${pid[$env]}"
-	unset "pid[$env]"
-	read -r status end < "$work/console/$env.end" || { status=255; end=$(date +%s); }
-	qemu_status[$env]=$status
-	elapsed[$env]=$((end - ${started[$env]}))
+for label in $env_list; do
+	wait "${pid[$label]}"
+	unset "pid[$label]"
+	read -r status end < "$work/console/$label.end" || { status=255; end=$(date +%s); }
+	qemu_status[$label]=$status
+	elapsed[$label]=$((end - ${started[$label]}))
 done
 trap - EXIT
 
