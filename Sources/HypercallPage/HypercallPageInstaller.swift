@@ -190,22 +190,11 @@ public struct HypercallPageInstaller {
     public func install(_ target: InstallTarget, _ request: InstallRequest) throws(HypercallPageError) -> InstalledPage {
         let msr = try check(target, request)
         let bufferPath = PrivcmdHypercaller.bufferDevicePath
-        let bufferFD: FileDescriptor
-        do { bufferFD = try system.open(bufferPath, .readWrite) } catch {
-            if error.kind == .missing {
-                throw HypercallPageError(.refused, "no \(bufferPath) (xen-privcmd's hypercall buffers): no page here whose frame cannot move, and an mlocked page can be migrated; refusing to write the hypercall MSR", errno: error.errno)
-            }
-            throw HypercallPageError(error)
-        }
+        let bufferFD = try open(bufferPath, ifMissing: .refused,
+            "no \(bufferPath) (xen-privcmd's hypercall buffers): no page here whose frame cannot move, and an mlocked page can be migrated; refusing to write the hypercall MSR")
         defer { system.close(bufferFD) }
         let device = Self.msrDevice(cpu: request.cpu)
-        let msrFD: FileDescriptor
-        do { msrFD = try system.open(device, .readWrite) } catch {
-            if error.kind == .missing {
-                throw HypercallPageError(.missing, "no \(device): the msr driver is not loaded (modprobe msr)", errno: error.errno)
-            }
-            throw HypercallPageError(error)
-        }
+        let msrFD = try open(device, ifMissing: .missing, "no \(device): the msr driver is not loaded (modprobe msr)")
         defer { system.close(msrFD) }
 
         let region: MappedRegion
@@ -248,6 +237,14 @@ public struct HypercallPageInstaller {
         return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, bytes: page, report: report,
                              xenWrote: xenWrote, verified: verified, kernelTaint: taint,
                              frameOnLRU: flags.map { $0 & Self.kpfLRU != 0 })
+    }
+
+    /// Opens `path` read-write; a missing file is `kind` with `message`, any other failure its own.
+    func open(_ path: String, ifMissing kind: FailureKind, _ message: String) throws(HypercallPageError) -> FileDescriptor {
+        do { return try system.open(path, .readWrite) } catch {
+            if error.kind == .missing { throw HypercallPageError(kind, message, errno: error.errno) }
+            throw HypercallPageError(error)
+        }
     }
 
     /// A failed MSR write, named for its cause: EPERM as root is the kernel's policy (lockdown,
