@@ -122,7 +122,8 @@ public struct HypercallPageInstaller {
     /// Linux Documentation/admin-guide/mm/pagemap.rst: one 64-bit entry per virtual page;
     /// bit 63 page present, bits 0-54 the page frame number (zero without CAP_SYS_ADMIN).
     static let pagemapPath = "/proc/self/pagemap"
-    static let pagemapEntrySize = 8
+    /// pagemap's and kpageflags' entries are both 64 bits.
+    static let procEntrySize = MemoryLayout<UInt64>.size
     static let pagemapPresent: UInt64 = 1 << 63
     static let pagemapFrameMask: UInt64 = (1 << 55) - 1
 
@@ -302,29 +303,30 @@ public struct HypercallPageInstaller {
     /// Unmaps an installed page (the same as `page.release()`).
     public func release(_ page: InstalledPage) { page.release() }
 
-    /// The frame's flags from /proc/kpageflags; nil when the kernel does not give them.
-    func frameFlags(_ frame: UInt64) -> UInt64? {
-        let (offset, overflow) = frame.multipliedReportingOverflow(by: UInt64(Self.pagemapEntrySize))
-        guard !overflow, let bytes = try? system.withOpened(Self.kpageflagsPath, .readOnly, { fd throws(SystemError) in
-            try system.pread(fd, count: Self.pagemapEntrySize, offset: offset)
-        }), bytes.count == Self.pagemapEntrySize else { return nil }
-        return bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    /// Entry `index` of a /proc file of 64-bit little-endian entries (pagemap, kpageflags).
+    func entry(_ path: String, _ index: UInt64) throws(HypercallPageError) -> UInt64 {
+        let size = Self.procEntrySize
+        let (offset, overflow) = index.multipliedReportingOverflow(by: UInt64(size))
+        guard !overflow else { throw HypercallPageError(.system, "\(path): entry \(index) is out of range") }
+        let bytes: [UInt8]
+        do {
+            bytes = try system.withOpened(path, .readOnly) { fd throws(SystemError) in
+                try system.pread(fd, count: size, offset: offset)
+            }
+        } catch { throw HypercallPageError(error) }
+        guard let value = XenVersionDecoding.littleEndian(bytes[...], as: UInt64.self) else {
+            throw HypercallPageError(.system, "\(path): short read")
+        }
+        return value
     }
+
+    /// The frame's flags from /proc/kpageflags; nil when the kernel does not give them.
+    func frameFlags(_ frame: UInt64) -> UInt64? { try? entry(Self.kpageflagsPath, frame) }
 
     /// The guest frame of a present page of this process, from /proc/self/pagemap.
     func frame(of region: MappedRegion) throws(HypercallPageError) -> UInt64 {
         let pageSize = UInt64(max(system.pageSize, 1))
-        let offset = region.address / pageSize * UInt64(Self.pagemapEntrySize)
-        let bytes: [UInt8]
-        do {
-            bytes = try system.withOpened(Self.pagemapPath, .readOnly) { fd throws(SystemError) in
-                try system.pread(fd, count: Self.pagemapEntrySize, offset: offset)
-            }
-        } catch { throw HypercallPageError(error) }
-        guard bytes.count == Self.pagemapEntrySize else {
-            throw HypercallPageError(.system, "\(Self.pagemapPath): short read")
-        }
-        let entry = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let entry = try entry(Self.pagemapPath, region.address / pageSize)
         guard entry & Self.pagemapPresent != 0 else {
             throw HypercallPageError(.system, "\(Self.pagemapPath): the page is not present")
         }
