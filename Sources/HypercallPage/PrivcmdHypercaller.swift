@@ -64,7 +64,7 @@ public final class PrivcmdHypercaller {
             case .permission:
                 throw HypercallPageError(.permission, "\(Self.privcmdPath): \(error.errno) (hypercalls need root)")
             default:
-                throw HypercallPageError(error.kind, error.description)
+                throw HypercallPageError(error)
             }
         }
         bufferDevice = try? system.open(Self.bufferDevicePath, .readWrite)
@@ -105,7 +105,7 @@ public final class PrivcmdHypercaller {
             } else {
                 region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE)
             }
-        } catch { throw HypercallPageError(error.kind, error.description) }
+        } catch { throw HypercallPageError(error) }
         defer { region.release() }
         guard system.store(region, offset: 0, [UInt8](repeating: 0, count: XEN_PAGE_SIZE)),
               system.store(region, offset: 0, input)
