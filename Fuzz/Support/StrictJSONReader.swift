@@ -1,7 +1,7 @@
-// A strict JSON reader (RFC 8259, integers only, as XenSystem.JSONValue writes them), used to
+// A strict JSON reader (RFC 8259, integers only, as Rendering.JSONValue writes them), used to
 // check that rendered JSON is well-formed and says what the value says. Written for the fuzz
 // targets only; nil on anything malformed, trailing text included.
-import XenSystem
+import Rendering
 
 struct StrictJSONReader {
     private let s: [UInt8]

@@ -41,8 +41,8 @@ public enum Registers32 {
         return registers
     }
 
-    /// The result in EAX, sign-extended: -4095...-1 are negated Xen errnos.
+    /// The result in EAX, sign-extended (-`XenErrno.maxErrno` ... -1 are negated Xen errnos).
     public static func result(eax: UInt32) -> HypercallResult {
-        HypercallResult(signed: Int64(Int32(bitPattern: eax)))
+        HypercallResult(rc: Int64(Int32(bitPattern: eax)))
     }
 }

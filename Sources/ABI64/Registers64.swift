@@ -24,8 +24,8 @@ public enum Registers64 {
         return registers
     }
 
-    /// The result in RAX: -4095...-1 are negated Xen errnos.
+    /// The result in RAX (-`XenErrno.maxErrno` ... -1 are negated Xen errnos).
     public static func result(rax: UInt64) -> HypercallResult {
-        HypercallResult(signed: Int64(bitPattern: rax))
+        HypercallResult(rc: Int64(bitPattern: rax))
     }
 }

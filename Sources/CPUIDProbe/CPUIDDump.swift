@@ -1,3 +1,4 @@
+import Rendering
 import XenSystem
 
 /// Why a recorded dump was rejected. Line numbers count from 1.

@@ -1,3 +1,4 @@
+import Rendering
 import XenSystem
 
 /// Where CPUID values come from: the instruction, Linux's /dev/cpu/N/cpuid, a recorded dump, a table.
@@ -156,11 +157,4 @@ public final class CountingCPUID: CPUIDSource {
             throw error
         }
     }
-}
-
-/// `0x40000000` style, eight hex digits.
-@inline(__always)
-func hex32(_ v: UInt32) -> String {
-    let s = String(v, radix: 16)
-    return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
 }

@@ -1,3 +1,4 @@
+import Rendering
 import XenSystem
 
 /// The raw leaves behind a report: leaf 1, then every leaf of every hypervisor range in use
@@ -52,7 +53,7 @@ public struct LeafListing: Equatable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .array(entries.map { e in
             .object([
                 ("leaf", .number(e.leaf)), ("subleaf", .number(e.subleaf)),

@@ -1,3 +1,4 @@
+import Rendering
 import XenSystem
 
 extension HypervisorRange {
@@ -14,7 +15,7 @@ extension HypervisorRange {
 
 extension ProbeReport {
     /// The `--json` report. Keys are stable and documented in the README.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var xenMembers: [(String, JSONValue)] = [
             ("detected", .bool(xenDetected)),
             ("context", context.map { .string($0.rawValue) } ?? .null),

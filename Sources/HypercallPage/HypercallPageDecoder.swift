@@ -1,3 +1,5 @@
+import XenInterface
+
 /// The `__HYPERVISOR_iret` entry forms (see `HypercallStub.iretSequence`).
 public enum IretEntryForm: String, Sendable, Equatable {
     /// ud2: HVM and PVH, both vmx and svm.

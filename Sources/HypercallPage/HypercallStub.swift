@@ -1,3 +1,4 @@
+import XenInterface
 import CPUIDProbe
 
 // The hypercall page Xen writes: 4096 bytes filled with int3 (0xcc), then one 32-byte entry
@@ -70,7 +71,7 @@ public enum HypercallStub {
     /// The `__HYPERVISOR_iret` entry: ud2 in HVM ("HYPERVISOR_iret isn't supported"); in PV a
     /// sequence guests jump to (it does not return): push the registers, load the number, enter.
     public static func iretSequence(_ flavor: HypercallStubFlavor) -> [UInt8] {
-        let number = littleEndian(HypercallNumber.iret.rawValue)
+        let number = LittleEndian.bytes(HypercallNumber.iret.rawValue)
         switch flavor {
         case .vmx, .svm: return ud2
         case .pv64: return [pushRCX] + pushR11 + [pushRAX, movImm32ToEAX] + number + syscall
@@ -81,7 +82,7 @@ public enum HypercallStub {
     /// The code of entry `index` without its fill.
     public static func code(_ flavor: HypercallStubFlavor, index: Int) -> [UInt8] {
         if index == Int(HypercallNumber.iret.rawValue) { return iretSequence(flavor) }
-        return prefix(flavor) + littleEndian(UInt32(truncatingIfNeeded: index)) + suffix(flavor)
+        return prefix(flavor) + LittleEndian.bytes(UInt32(truncatingIfNeeded: index)) + suffix(flavor)
     }
 
     /// Entry `index` as Xen writes it: its code, then 0xcc up to 32 bytes.
@@ -96,11 +97,6 @@ public enum HypercallStub {
         page.reserveCapacity(XEN_PAGE_SIZE)
         for i in 0..<entryCount { page += entry(flavor, index: i) }
         return page
-    }
-
-    static func littleEndian(_ v: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8),
-         UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 24)]
     }
 }
 

@@ -1,37 +1,38 @@
+import XenInterface
 import XenSystem
 
 /// What the test guest reported for one call of a plan.
-public struct GuestCallResult: Sendable, Equatable {
-    public let index: Int
-    public let op: UInt32
-    public let label: String
+package struct GuestCallResult: Sendable, Equatable {
+    package let index: Int
+    package let op: UInt32
+    package let label: String
     /// The argument registers as the guest loaded them (pointers relocated).
-    public let registers: [UInt64]
+    package let registers: [UInt64]
     /// The return register, sign-extended from the ABI's width.
-    public let returned: Int64
+    package let returned: Int64
     /// The buffers printed after the call, by plan buffer index.
-    public let buffers: [Int: [UInt8]]
+    package let buffers: [Int: [UInt8]]
 }
 
 /// The results file of one test-guest boot (scripts/xen-stage/testguest-extract.awk;
 /// format in docs/test-guest.md): `kind key=value ...` records, one per line.
-public struct GuestResults: Sendable, Equatable {
-    public let abi: PlanABI
+package struct GuestResults: Sendable, Equatable {
+    package let abi: Architecture
     /// `ok`, `error` (the guest refused the plan) or `no-end-marker` (it never finished).
-    public let status: String
+    package let status: String
     /// The 4096-byte hypercall page the guest installed, if it printed one.
-    public let hypercallPage: [UInt8]?
+    package let hypercallPage: [UInt8]?
     /// XENVER_version as the guest read it before the plan (`xen version=`): major << 16 | minor.
-    public let xenVersion: UInt32?
-    public let calls: [GuestCallResult]
+    package let xenVersion: UInt32?
+    package let calls: [GuestCallResult]
     /// `XDG error` lines: why the guest refused the plan.
-    public let errors: [String]
+    package let errors: [String]
 
     /// The call with `label`, if the guest ran it.
-    public func call(_ label: String) -> GuestCallResult? { calls.first { $0.label == label } }
+    package func call(_ label: String) -> GuestCallResult? { calls.first { $0.label == label } }
 
-    public init(parsing text: String) throws(PlanError) {
-        var abi: PlanABI?
+    package init(parsing text: String) throws(PlanError) {
+        var abi: Architecture?
         var status = "no-end-marker"
         var page: [UInt8]?
         var xenVersion: UInt32?
@@ -75,7 +76,7 @@ public struct GuestResults: Sendable, Equatable {
             }
             switch kind {
             case "guest":
-                guard let raw = UInt8(try need("abi")), let a = PlanABI(rawValue: raw) else {
+                guard let raw = UInt8(try need("abi")), let a = Architecture(planByte: raw) else {
                     throw .malformed("results line \(lineIndex + 1): bad abi")
                 }
                 abi = a

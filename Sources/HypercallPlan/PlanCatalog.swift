@@ -3,50 +3,42 @@ import ABI64
 import XenInterface
 
 /// Values from Xen's public headers that the catalogue needs and XenInterface does not carry.
-public enum PlanConstants {
-    /// `DOMID_SELF` (public/xen.h); a `domid_t` is a `uint16_t`.
-    public static let DOMID_SELF: UInt16 = 0x7ff0
-    public static let domidSize = 2
-    /// `xen_extraversion_t`, `xen_capabilities_info_t`, `xen_changeset_info_t` are `char[N]`
-    /// (public/version.h: XEN_EXTRAVERSION_LEN, XEN_CAPABILITIES_INFO_LEN, XEN_CHANGESET_INFO_LEN).
-    public static let XEN_EXTRAVERSION_LEN = 16
-    public static let XEN_CAPABILITIES_INFO_LEN = 1024
-    public static let XEN_CHANGESET_INFO_LEN = 64
+package enum PlanConstants {
     /// `struct e820entry { uint64_t addr, size; uint32_t type; } __attribute__((packed))`:
     /// the records XENMEM_memory_map writes (xen/arch/x86/include/asm/e820.h), 20 bytes in both ABIs.
-    public static let e820EntrySize = 20
+    package static let e820EntrySize = 20
     /// `RUNSTATE_running` (public/vcpu.h): the state of the vCPU that asks about itself.
-    public static let RUNSTATE_running: UInt64 = 0
+    package static let RUNSTATE_running: UInt64 = 0
     /// `__HYPERVISOR_VIRT_START` of a 64-bit guest (public/arch-x86/xen-x86_64.h), what
     /// XENVER_platform_parameters reports to one up to Xen 4.17; a 32-bit HVM guest gets 0
     /// (xen/common/kernel.c: `is_hvm_vcpu(current) ? 0 : HYPERVISOR_COMPAT_VIRT_START(d)`).
-    public static let HYPERVISOR_VIRT_START_x86_64: UInt64 = 0xffff_8000_0000_0000
-    public static let HYPERVISOR_VIRT_START_hvm_x86_32: UInt64 = 0
+    package static let HYPERVISOR_VIRT_START_x86_64: UInt64 = 0xffff_8000_0000_0000
+    package static let HYPERVISOR_VIRT_START_hvm_x86_32: UInt64 = 0
     /// The first release whose XENVER_platform_parameters tells an HVM (PVH) guest 0 in both
     /// ABIs: Xen 4.18, "xen/version: Drop bogus return values for XENVER_platform_parameters"
     /// (xen/common/kernel.c keeps HYPERVISOR_VIRT_START only for 64-bit PV, in release builds).
-    public static let platformParametersHVMZeroSince: UInt32 = 4 << 16 | 18
+    package static let platformParametersHVMZeroSince: UInt32 = 4 << 16 | 18
 
     /// What XENVER_platform_parameters reports as `virt_start` to an HVM (PVH) guest of `abi` in
     /// the Xen release `xenVersion` (XENVER_version: major << 16 | minor).
-    public static func hvmVirtStart(_ abi: PlanABI, xenVersion: UInt32) -> UInt64 {
+    package static func hvmVirtStart(_ abi: Architecture, xenVersion: UInt32) -> UInt64 {
         switch abi {
         case .x86_32: return HYPERVISOR_VIRT_START_hvm_x86_32
         case .x86_64: return xenVersion >= platformParametersHVMZeroSince ? 0 : HYPERVISOR_VIRT_START_x86_64
         }
     }
     /// No hypercall has this number: public/xen.h numbers them up to __HYPERVISOR_arch_7 = 55.
-    public static let invalidHypercall: UInt32 = 63
+    package static let invalidHypercall = HypercallNumber(rawValue: 63)
     /// No XENVER_ sub-op has this number (public/version.h stops at XENVER_build_id = 10).
-    public static let invalidXenVersionSubOp: UInt64 = 0x7fff
+    package static let invalidXenVersionSubOp: UInt64 = 0x7fff
     /// e820 records room is left for in XENMEM_memory_map's buffer.
-    public static let memoryMapCapacity = 32
+    package static let memoryMapCapacity = 32
     /// Bytes past each output a buffer keeps, so the sentinel shows where Xen stopped.
-    public static let slack = 16
+    package static let slack = 16
 }
 
 /// What one buffer of a call holds, and so what Xen must leave in it.
-public enum BufferRole: Sendable {
+package enum BufferRole: Sendable {
     /// Xen fills the whole structure (padding included) and nothing past it.
     case output(StructLayout)
     /// A `char[length]` that Xen fills completely (public/version.h's string types).
@@ -60,7 +52,7 @@ public enum BufferRole: Sendable {
 }
 
 /// What the return register must hold.
-public enum ReturnExpectation: Sendable, Equatable {
+package enum ReturnExpectation: Sendable, Equatable {
     case zero
     /// A non-negative value (a version, a page count): the two ABIs must agree on it.
     case value
@@ -69,57 +61,57 @@ public enum ReturnExpectation: Sendable, Equatable {
 }
 
 /// One buffer of a planned call: its initial content and its role.
-public struct EntryBuffer: Sendable {
-    public let name: String
-    public let buffer: PlanBuffer
-    public let role: BufferRole
+package struct EntryBuffer: Sendable {
+    package let name: String
+    package let buffer: PlanBuffer
+    package let role: BufferRole
 }
 
 /// One call of the catalogue, laid out for one ABI.
-public struct PlanEntry: Sendable {
+package struct PlanEntry: Sendable {
     /// The call's name, also its label in the guest's output (`xen_version.capabilities`).
-    public let name: String
-    public let op: UInt32
+    package let name: String
+    package let op: UInt32
     /// The argument registers; `.pointer(buffer: k)` counts from this entry's first buffer.
-    public let arguments: [PlanArgument]
-    public let buffers: [EntryBuffer]
-    public let returns: ReturnExpectation
+    package let arguments: [PlanArgument]
+    package let buffers: [EntryBuffer]
+    package let returns: ReturnExpectation
 }
 
 /// The calls `xen-detect abi plan` can write, each laid out with ABI32's or ABI64's layouts
 /// and register conventions: read-only calls whose structures differ between the ABIs.
-public enum PlanCatalog {
+package enum PlanCatalog {
     /// Every call name, in plan order.
-    public static var names: [String] { entries(.x86_64).map(\.name) }
+    package static var names: [String] { entries(.x86_64).map(\.name) }
 
-    public static func entries(_ architecture: Architecture) -> [PlanEntry] {
+    package static func entries(_ architecture: Architecture) -> [PlanEntry] {
         let builder = EntryBuilder(architecture)
         var entries: [PlanEntry] = []
-        for name in ["version", "extraversion", "compile_info", "capabilities", "changeset",
-                     "platform_parameters", "get_features", "pagesize"] {
-            entries.append(builder.xenVersion(name))
+        for op: XenVersionOp in [.version, .extraversion, .compile_info, .capabilities, .changeset,
+                                 .platform_parameters, .get_features, .pagesize] {
+            entries.append(builder.xenVersion(op))
         }
         entries.append(builder.runstate())
         entries.append(builder.memoryMap())
-        entries.append(builder.reservation("current_reservation"))
-        entries.append(builder.reservation("maximum_ram_page"))
+        entries.append(builder.reservation(.current_reservation))
+        entries.append(builder.reservation(.maximum_ram_page))
         entries.append(builder.setTimerCancel())
-        entries.append(builder.call("sched_op.yield", "sched_op", [.value(builder.subOp("sched_op", "yield")), .value(0)]))
-        entries.append(PlanEntry(name: "invalid.hypercall", op: PlanConstants.invalidHypercall,
+        entries.append(builder.call("sched_op.yield", .sched_op, [.value(UInt64(SchedOp.yield.number)), .value(0)]))
+        entries.append(PlanEntry(name: "invalid.hypercall", op: PlanConstants.invalidHypercall.rawValue,
                                  arguments: [.value(0), .value(0)], buffers: [], returns: .error(.ENOSYS)))
-        entries.append(builder.call("invalid.xen_version_subop", "xen_version",
+        entries.append(builder.call("invalid.xen_version_subop", .xen_version,
                                     [.value(PlanConstants.invalidXenVersionSubOp), .value(0)],
                                     returns: .error(.ENOSYS)))
         return entries
     }
 
     /// The plan of the named calls (all when `names` is empty), for one ABI.
-    public static func plan(_ architecture: Architecture, names: [String] = [],
+    package static func plan(_ architecture: Architecture, names: [String] = [],
                             sentinel: UInt8 = HypercallPlan.defaultSentinel) throws(PlanError) -> HypercallPlan {
         let all = entries(architecture)
         for name in names where !all.contains(where: { $0.name == name }) { throw .unknownCall(name) }
         let chosen = names.isEmpty ? all : all.filter { names.contains($0.name) }
-        var plan = HypercallPlan(abi: PlanABI(architecture), sentinel: sentinel)
+        var plan = HypercallPlan(abi: architecture, sentinel: sentinel)
         for entry in chosen {
             let first = plan.buffers.count
             for b in entry.buffers { _ = plan.addBuffer(b.buffer) }
@@ -144,14 +136,9 @@ public enum PlanCatalog {
     }
 }
 
-extension PlanABI {
-    public init(_ architecture: Architecture) { self = architecture == .x86_32 ? .x86_32 : .x86_64 }
-    public var architecture: Architecture { self == .x86_32 ? .x86_32 : .x86_64 }
-}
-
 extension Architecture {
     /// A structure's layout in this ABI (ABI32's or ABI64's data model).
-    public func layout(_ description: StructDescription) -> StructLayout {
+    package func layout(_ description: StructDescription) -> StructLayout {
         self == .x86_32 ? description.layout32 : description.layout64
     }
 }
@@ -161,23 +148,11 @@ struct EntryBuilder {
     let architecture: Architecture
     init(_ architecture: Architecture) { self.architecture = architecture }
 
-    /// A sub-op number from XenInterface's tables; `UInt32.max` (refused by Xen) if a name is
-    /// wrong, which a test rules out.
-    func subOp(_ group: String, _ name: String) -> UInt64 {
-        UInt64(XenConstantGroup.subOps(of: group)?.value(name) ?? UInt32.max)
-    }
-
-    func number(_ hypercall: String) -> UInt32 {
-        HypercallSignature.named(hypercall)?.number ?? UInt32.max
-    }
-
-    func layout(_ name: String) -> StructLayout {
-        architecture.layout(Catalog.structure(name) ?? StructDescription(name, "?", []))
-    }
+    func layout(_ description: StructDescription) -> StructLayout { architecture.layout(description) }
 
     /// Registers through ABI32/ABI64's marshaling; pointer arguments are one word, filled by the guest.
-    func registers(_ hypercall: String, _ arguments: [PlanArgument]) -> [PlanArgument] {
-        guard let signature = HypercallSignature.named(hypercall) else { return arguments }
+    func registers(_ hypercall: HypercallNumber, _ arguments: [PlanArgument]) -> [PlanArgument] {
+        guard let signature = HypercallSignature.all.first(where: { $0.hypercall == hypercall }) else { return arguments }
         let values = arguments.map { argument -> UInt64 in
             if case .value(let v) = argument { return v }
             return 0
@@ -199,9 +174,9 @@ struct EntryBuilder {
         return registers
     }
 
-    func call(_ name: String, _ hypercall: String, _ arguments: [PlanArgument], buffers: [EntryBuffer] = [],
+    func call(_ name: String, _ hypercall: HypercallNumber, _ arguments: [PlanArgument], buffers: [EntryBuffer] = [],
               returns: ReturnExpectation = .zero) -> PlanEntry {
-        PlanEntry(name: name, op: number(hypercall), arguments: registers(hypercall, arguments),
+        PlanEntry(name: name, op: hypercall.rawValue, arguments: registers(hypercall, arguments),
                   buffers: buffers, returns: returns)
     }
 
@@ -209,68 +184,68 @@ struct EntryBuilder {
         EntryBuffer(name: name, buffer: PlanBuffer(size: size + PlanConstants.slack, input: input), role: role)
     }
 
-    func xenVersion(_ sub: String) -> PlanEntry {
-        let cmd = PlanArgument.value(subOp("xen_version", sub))
-        let name = "xen_version." + sub
+    func xenVersion(_ op: XenVersionOp) -> PlanEntry {
+        let cmd = PlanArgument.value(UInt64(op.number))
+        let name = "xen_version." + op.name
         let text: Int?
-        switch sub {
-        case "extraversion": text = PlanConstants.XEN_EXTRAVERSION_LEN
-        case "capabilities": text = PlanConstants.XEN_CAPABILITIES_INFO_LEN
-        case "changeset": text = PlanConstants.XEN_CHANGESET_INFO_LEN
+        switch op {
+        case .extraversion: text = XenArrayTypedef.XEN_EXTRAVERSION_LEN
+        case .capabilities: text = XenArrayTypedef.XEN_CAPABILITIES_INFO_LEN
+        case .changeset: text = XenArrayTypedef.XEN_CHANGESET_INFO_LEN
         default: text = nil
         }
         if let text {
-            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
-                        buffers: [outputBuffer(sub, .text(length: text), size: text)])
+            return call(name, .xen_version, [cmd, .pointer(buffer: 0)],
+                        buffers: [outputBuffer(op.name, .text(length: text), size: text)])
         }
-        switch sub {
-        case "compile_info", "platform_parameters":
-            let l = layout("xen_" + sub)
-            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
+        switch op {
+        case .compile_info, .platform_parameters:
+            let l = layout(op == .compile_info ? .xen_compile_info : .xen_platform_parameters)
+            return call(name, .xen_version, [cmd, .pointer(buffer: 0)],
                         buffers: [outputBuffer(l.name, .output(l), size: l.size)])
-        case "get_features":
+        case .get_features:
             // submap_idx 0 in, submap out: Xen writes the structure back whole.
-            let l = layout("xen_feature_info")
+            let l = layout(.xen_feature_info)
             let input = (try? l.encode(StructValue(["submap_idx": [0]]))) ?? []
-            return call(name, "xen_version", [cmd, .pointer(buffer: 0)],
+            return call(name, .xen_version, [cmd, .pointer(buffer: 0)],
                         buffers: [outputBuffer(l.name, .inOut(l), size: l.size, input: input)])
         default:  // version, pagesize: the answer is the return value
-            return call(name, "xen_version", [cmd, .value(0)], returns: .value)
+            return call(name, .xen_version, [cmd, .value(0)], returns: .value)
         }
     }
 
     func runstate() -> PlanEntry {
-        let l = layout("vcpu_runstate_info")
-        return call("vcpu_op.get_runstate_info", "vcpu_op",
-                    [.value(subOp("vcpu_op", "get_runstate_info")), .value(0), .pointer(buffer: 0)],
+        let l = layout(.vcpu_runstate_info)
+        return call("vcpu_op.get_runstate_info", .vcpu_op,
+                    [.value(UInt64(VCPUOP.get_runstate_info)), .value(0), .pointer(buffer: 0)],
                     buffers: [outputBuffer(l.name, .output(l), size: l.size)])
     }
 
     func memoryMap() -> PlanEntry {
-        let l = layout("xen_memory_map")
+        let l = layout(.xen_memory_map)
         let input = (try? l.encode(StructValue(["nr_entries": [UInt64(PlanConstants.memoryMapCapacity)]]))) ?? []
         let map = EntryBuffer(name: l.name, buffer: PlanBuffer(size: l.size + PlanConstants.slack, input: input),
                               role: .inOut(l))
         let records = outputBuffer("e820entry", .records(size: PlanConstants.e820EntrySize, countBuffer: 0,
                                                            countField: "nr_entries"),
                                    size: PlanConstants.e820EntrySize * PlanConstants.memoryMapCapacity)
-        return call("memory_op.memory_map", "memory_op", [.value(subOp("memory_op", "memory_map")), .pointer(buffer: 0)],
+        return call("memory_op.memory_map", .memory_op, [.value(UInt64(XENMEM.memory_map)), .pointer(buffer: 0)],
                     buffers: [map, records])
     }
 
     /// XENMEM_current_reservation and XENMEM_maximum_ram_page take a `domid_t *` and return a count.
-    func reservation(_ sub: String) -> PlanEntry {
-        let domid = [UInt8(PlanConstants.DOMID_SELF & 0xff), UInt8(PlanConstants.DOMID_SELF >> 8)]
-        let buffer = EntryBuffer(name: "domid_t", buffer: PlanBuffer(size: PlanConstants.domidSize + PlanConstants.slack,
+    func reservation(_ op: MemoryOp) -> PlanEntry {
+        let domid = LittleEndian.bytes(DOMID_SELF)
+        let buffer = EntryBuffer(name: "domid_t", buffer: PlanBuffer(size: domid.count + PlanConstants.slack,
                                                                      input: domid),
-                                 role: .input(length: PlanConstants.domidSize))
-        return call("memory_op." + sub, "memory_op", [.value(subOp("memory_op", sub)), .pointer(buffer: 0)],
+                                 role: .input(length: domid.count))
+        return call("memory_op." + op.rawValue, .memory_op, [.value(UInt64(op.number)), .pointer(buffer: 0)],
                     buffers: [buffer], returns: .value)
     }
 
     /// set_timer_op(0) only cancels this vCPU's own timer; its 64-bit argument takes two
     /// registers in ABI32 (Registers32.marshal splits it).
     func setTimerCancel() -> PlanEntry {
-        call("set_timer_op.cancel", "set_timer_op", [.value(0)])
+        call("set_timer_op.cancel", .set_timer_op, [.value(0)])
     }
 }

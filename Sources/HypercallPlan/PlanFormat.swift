@@ -1,20 +1,22 @@
+import XenInterface
 import XenSystem
 
-/// Which hypercall ABI a plan is laid out for: the test guest refuses a plan for the other one.
-public enum PlanABI: UInt8, Sendable, Equatable, CaseIterable {
-    /// i386 guest, served by a 64-bit Xen through its compat layer.
-    case x86_32 = 32
-    /// x86_64 guest, served natively.
-    case x86_64 = 64
-
+extension Architecture {
+    /// The plan's ABI byte (guest/plan.h `abi`): 32 or 64. The test guest refuses a plan for the other ABI.
+    package var planByte: UInt8 { UInt8(bits) }
+    /// The ABI a plan's ABI byte names.
+    package init?(planByte: UInt8) {
+        guard let abi = Architecture.allCases.first(where: { $0.planByte == planByte }) else { return nil }
+        self = abi
+    }
     /// Bytes of a pointer (a guest handle) in this ABI.
-    public var pointerWidth: Int { self == .x86_32 ? 4 : 8 }
+    package var pointerWidth: Int { bits / 8 }
     /// Largest value one argument register carries.
-    public var registerMax: UInt64 { self == .x86_32 ? UInt64(UInt32.max) : UInt64.max }
+    package var registerMax: UInt64 { self == .x86_32 ? UInt64(UInt32.max) : UInt64.max }
 }
 
 /// One argument register of a planned call.
-public enum PlanArgument: Sendable, Equatable {
+package enum PlanArgument: Sendable, Equatable {
     /// A plain value, loaded as is.
     case value(UInt64)
     /// A pointer: the guest loads the address where it placed buffer `buffer`, plus `offset`.
@@ -22,27 +24,27 @@ public enum PlanArgument: Sendable, Equatable {
 }
 
 /// A buffer the guest places, fills with the sentinel, then with `input`.
-public struct PlanBuffer: Sendable, Equatable {
+package struct PlanBuffer: Sendable, Equatable {
     /// Bytes the guest reserves and prints.
-    public var size: Int
+    package var size: Int
     /// Initial content, at most `size` bytes.
-    public var input: [UInt8]
+    package var input: [UInt8]
 
-    public init(size: Int, input: [UInt8] = []) {
+    package init(size: Int, input: [UInt8] = []) {
         self.size = size
         self.input = input
     }
 }
 
 /// A pointer stored inside a buffer, such as `xen_memory_map.buffer`.
-public struct PlanRelocation: Sendable, Equatable {
-    public var buffer: Int
-    public var offset: Int
-    public var target: Int
-    public var addend: UInt32
-    public var width: Int
+package struct PlanRelocation: Sendable, Equatable {
+    package var buffer: Int
+    package var offset: Int
+    package var target: Int
+    package var addend: UInt32
+    package var width: Int
 
-    public init(buffer: Int, offset: Int, target: Int, addend: UInt32 = 0, width: Int) {
+    package init(buffer: Int, offset: Int, target: Int, addend: UInt32 = 0, width: Int) {
         self.buffer = buffer
         self.offset = offset
         self.target = target
@@ -52,13 +54,13 @@ public struct PlanRelocation: Sendable, Equatable {
 }
 
 /// One hypercall: its number, up to five argument registers, and the buffers printed after it.
-public struct PlanCall: Sendable, Equatable {
-    public var op: UInt32
-    public var label: String
-    public var arguments: [PlanArgument]
-    public var buffers: Range<Int>
+package struct PlanCall: Sendable, Equatable {
+    package var op: UInt32
+    package var label: String
+    package var arguments: [PlanArgument]
+    package var buffers: Range<Int>
 
-    public init(op: UInt32, label: String, arguments: [PlanArgument], buffers: Range<Int> = 0..<0) {
+    package init(op: UInt32, label: String, arguments: [PlanArgument], buffers: Range<Int> = 0..<0) {
         self.op = op
         self.label = label
         self.arguments = arguments
@@ -68,43 +70,43 @@ public struct PlanCall: Sendable, Equatable {
 
 /// A hypercall plan, the input of the test guest (guest/), format version 1
 /// (docs/test-guest.md; the guest's copy is guest/plan.h).
-public struct HypercallPlan: Sendable, Equatable {
-    public static let magic: UInt32 = 0x4c50_4458  // "XDPL"
-    public static let version: UInt16 = 1
-    public static let headerSize = 32
-    public static let callSize = 96
-    public static let relocationSize = 16
-    public static let bufferRecordSize = 8
-    public static let argumentCount = 5
-    public static let labelSize = 32
-    public static let notAPointer: UInt16 = 0xffff
-    public static let maxCalls = 256
-    public static let maxBuffers = 1024
-    public static let maxBufferSize = 65536
+package struct HypercallPlan: Sendable, Equatable {
+    package static let magic: UInt32 = 0x4c50_4458  // "XDPL"
+    package static let version: UInt16 = 1
+    package static let headerSize = 32
+    package static let callSize = 96
+    package static let relocationSize = 16
+    package static let bufferRecordSize = 8
+    package static let argumentCount = 5
+    package static let labelSize = 32
+    package static let notAPointer: UInt16 = 0xffff
+    package static let maxCalls = 256
+    package static let maxBuffers = 1024
+    package static let maxBufferSize = 65536
     /// The guest calls entry `op` of the one-page hypercall page: 4096 / 32 entries.
-    public static let maxOp: UInt32 = 127
+    package static let maxOp: UInt32 = 127
     /// Default sentinel: neither 0 nor 0xff, which Xen writes often.
-    public static let defaultSentinel: UInt8 = 0xa5
+    package static let defaultSentinel: UInt8 = 0xa5
 
-    public var abi: PlanABI
-    public var sentinel: UInt8
-    public var calls: [PlanCall] = []
-    public var buffers: [PlanBuffer] = []
-    public var relocations: [PlanRelocation] = []
+    package var abi: Architecture
+    package var sentinel: UInt8
+    package var calls: [PlanCall] = []
+    package var buffers: [PlanBuffer] = []
+    package var relocations: [PlanRelocation] = []
 
-    public init(abi: PlanABI, sentinel: UInt8 = HypercallPlan.defaultSentinel) {
+    package init(abi: Architecture, sentinel: UInt8 = HypercallPlan.defaultSentinel) {
         self.abi = abi
         self.sentinel = sentinel
     }
 
     /// Adds a buffer and returns its index.
-    public mutating func addBuffer(_ buffer: PlanBuffer) -> Int {
+    package mutating func addBuffer(_ buffer: PlanBuffer) -> Int {
         buffers.append(buffer)
         return buffers.count - 1
     }
 
     /// Checks every limit the guest checks, so that an encoded plan is never refused.
-    public func validate() throws(PlanError) {
+    package func validate() throws(PlanError) {
         guard calls.count <= Self.maxCalls else { throw .tooMany("calls", calls.count) }
         guard buffers.count <= Self.maxBuffers else { throw .tooMany("buffers", buffers.count) }
         guard relocations.count <= Self.maxBuffers else { throw .tooMany("relocations", relocations.count) }
@@ -138,7 +140,7 @@ public struct HypercallPlan: Sendable, Equatable {
                 switch argument {
                 case .value(let v):
                     guard v <= abi.registerMax else {
-                        throw .invalid("call \(i): value \(v) does not fit a \(abi.rawValue)-bit register")
+                        throw .invalid("call \(i): value \(v) does not fit a \(abi.bits)-bit register")
                     }
                 case .pointer(let k, let offset):
                     guard buffers.indices.contains(k) else { throw .invalid("call \(i): no buffer \(k)") }
@@ -149,7 +151,7 @@ public struct HypercallPlan: Sendable, Equatable {
     }
 
     /// The plan as the guest reads it.
-    public func encoded() throws(PlanError) -> [UInt8] {
+    package func encoded() throws(PlanError) -> [UInt8] {
         try validate()
         var body = ByteWriter()
         for call in calls {
@@ -188,7 +190,7 @@ public struct HypercallPlan: Sendable, Equatable {
         var header = ByteWriter()
         header.u32(Self.magic)
         header.u16(Self.version)
-        header.bytes([abi.rawValue, sentinel])
+        header.bytes([abi.planByte, sentinel])
         header.u32(UInt32(calls.count))
         header.u32(UInt32(buffers.count))
         header.u32(UInt32(relocations.count))
@@ -199,12 +201,12 @@ public struct HypercallPlan: Sendable, Equatable {
     }
 
     /// Reads an encoded plan back, checking every field as the guest does.
-    public init(decoding bytes: [UInt8]) throws(PlanError) {
+    package init(decoding bytes: [UInt8]) throws(PlanError) {
         var r = ByteReader(bytes)
         guard try r.u32() == Self.magic else { throw .malformed("not a hypercall plan (magic)") }
         let version = try r.u16()
         guard version == Self.version else { throw .malformed("plan version \(version)") }
-        guard let abi = PlanABI(rawValue: try r.u8()) else { throw .malformed("plan ABI") }
+        guard let abi = Architecture(planByte: try r.u8()) else { throw .malformed("plan ABI") }
         self.init(abi: abi, sentinel: try r.u8())
         let callCount = Int(try r.u32()), bufferCount = Int(try r.u32()), relocationCount = Int(try r.u32())
         let total = Int(try r.u32())
@@ -247,20 +249,20 @@ public struct HypercallPlan: Sendable, Equatable {
 }
 
 /// Why a plan cannot be written or read.
-public enum PlanError: ClassifiedError, Equatable {
+package enum PlanError: ClassifiedError, Equatable {
     case tooMany(String, Int)
     case invalid(String)
     case malformed(String)
     case unknownCall(String)
 
-    public var kind: FailureKind {
+    package var kind: FailureKind {
         switch self {
         case .unknownCall: .usage
         case .tooMany, .invalid, .malformed: .badInput
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .tooMany(let what, let n): "plan has \(n) \(what), more than the guest takes"
         case .invalid(let why): "invalid plan: \(why)"

@@ -1,7 +1,8 @@
+import XenInterface
 /// A plan in words: one line per call and per buffer, for `abi plan --list`.
-public enum PlanListing {
-    public static func text(_ plan: HypercallPlan) -> String {
-        var out = "plan abi=\(plan.abi.rawValue) calls=\(plan.calls.count) buffers=\(plan.buffers.count) "
+package enum PlanListing {
+    package static func text(_ plan: HypercallPlan) -> String {
+        var out = "plan abi=\(plan.abi.bits) calls=\(plan.calls.count) buffers=\(plan.buffers.count) "
             + "sentinel=0x\(hex(UInt64(plan.sentinel)))\n"
         for (i, call) in plan.calls.enumerated() {
             let registers = call.arguments.map { argument -> String in

@@ -2,26 +2,26 @@ import XenCompat
 import XenInterface
 
 /// One verdict of the real-Xen ABI checks.
-public struct CheckVerdict: Sendable, Equatable {
-    public let name: String
-    public let passed: Bool
-    public let detail: String
+package struct CheckVerdict: Sendable, Equatable {
+    package let name: String
+    package let passed: Bool
+    package let detail: String
 
     /// `PASS name: detail` or `FAIL name: detail`, the real-Xen stage's line format.
-    public var line: String { "\(passed ? "PASS" : "FAIL") \(name): \(detail)" }
+    package var line: String { "\(passed ? "PASS" : "FAIL") \(name): \(detail)" }
 }
 
 /// Checks what Xen did with the catalogue's plans in a 32-bit and a 64-bit test guest: every
 /// structure Xen filled ends where ABI32/ABI64 says (the sentinel untouched past it), values
 /// agree between the guests where they must and differ where Xen's interface says they do.
-public struct RealXenChecks {
-    public let results32: GuestResults
-    public let results64: GuestResults
+package struct RealXenChecks {
+    package let results32: GuestResults
+    package let results64: GuestResults
     /// The sentinel both plans used.
-    public let sentinel: UInt8
-    public private(set) var verdicts: [CheckVerdict] = []
+    package let sentinel: UInt8
+    package private(set) var verdicts: [CheckVerdict] = []
 
-    public init(results32: GuestResults, results64: GuestResults, sentinel: UInt8 = HypercallPlan.defaultSentinel) {
+    package init(results32: GuestResults, results64: GuestResults, sentinel: UInt8 = HypercallPlan.defaultSentinel) {
         self.results32 = results32
         self.results64 = results64
         self.sentinel = sentinel
@@ -32,12 +32,12 @@ public struct RealXenChecks {
     }
 
     /// Runs every check; the verdicts say what passed and what failed.
-    public mutating func run() -> [CheckVerdict] {
+    package mutating func run() -> [CheckVerdict] {
         verdicts = []
         let entries32 = PlanCatalog.entries(.x86_32), entries64 = PlanCatalog.entries(.x86_64)
-        for (results, abi) in [(results32, PlanABI.x86_32), (results64, .x86_64)] {
-            record("abi\(abi.rawValue) guest", results.abi == abi && results.status == "ok",
-                   "guest status \(results.status), ABI \(results.abi.rawValue)"
+        for (results, abi) in [(results32, Architecture.x86_32), (results64, .x86_64)] {
+            record("abi\(abi.bits) guest", results.abi == abi && results.status == "ok",
+                   "guest status \(results.status), ABI \(results.abi.bits)"
                    + (results.errors.isEmpty ? "" : ", errors: \(results.errors.joined(separator: "; "))"))
         }
         for (entry32, entry64) in zip(entries32, entries64) {
@@ -45,7 +45,7 @@ public struct RealXenChecks {
                 record(entry32.name, false, "not in both guests' results")
                 continue
             }
-            for (entry, call, abi) in [(entry32, call32, PlanABI.x86_32), (entry64, call64, .x86_64)] {
+            for (entry, call, abi) in [(entry32, call32, Architecture.x86_32), (entry64, call64, .x86_64)] {
                 checkReturn(entry, call, abi)
                 checkBuffers(entry, call, abi)
             }
@@ -56,29 +56,29 @@ public struct RealXenChecks {
 
     // MARK: per guest
 
-    private mutating func checkReturn(_ entry: PlanEntry, _ call: GuestCallResult, _ abi: PlanABI) {
-        let name = "abi\(abi.rawValue) \(entry.name) returns"
-        let got = HypercallResult(signed: call.returned)
+    private mutating func checkReturn(_ entry: PlanEntry, _ call: GuestCallResult, _ abi: Architecture) {
+        let name = "abi\(abi.bits) \(entry.name) returns"
+        let got = HypercallResult(rc: call.returned)
         switch entry.returns {
         case .zero:
             record(name, call.returned == 0, "\(call.returned), expected 0")
         case .value:
             record(name, call.returned >= 0, "\(call.returned), expected a value")
         case .error(let errno):
-            record(name, got == .error(errno), "\(describe(got)), expected \(errno)")
+            record(name, got.errno == errno, "\(describe(got)), expected \(errno)")
         }
     }
 
-    private mutating func checkBuffers(_ entry: PlanEntry, _ call: GuestCallResult, _ abi: PlanABI) {
+    private mutating func checkBuffers(_ entry: PlanEntry, _ call: GuestCallResult, _ abi: Architecture) {
         let indices = call.buffers.keys.sorted()
         guard indices.count == entry.buffers.count else {
-            record("abi\(abi.rawValue) \(entry.name) buffers", false,
+            record("abi\(abi.bits) \(entry.name) buffers", false,
                    "\(indices.count) buffers printed, the plan has \(entry.buffers.count)")
             return
         }
         for (position, spec) in entry.buffers.enumerated() {
             guard let bytes = call.buffers[indices[position]] else { continue }
-            let name = "abi\(abi.rawValue) \(entry.name) \(spec.name)"
+            let name = "abi\(abi.bits) \(entry.name) \(spec.name)"
             switch spec.role {
             case .output(let layout):
                 checkExtent(name, bytes, filled: layout.size, lastWritten: lastField(layout))
@@ -171,7 +171,7 @@ public struct RealXenChecks {
         case .value:
             record(name + " agree", c32.returned == c64.returned, "\(c32.returned) and \(c64.returned)")
         case .error:
-            let r32 = HypercallResult(signed: c32.returned), r64 = HypercallResult(signed: c64.returned)
+            let r32 = HypercallResult(rc: c32.returned), r64 = HypercallResult(rc: c64.returned)
             record(name + " same error", r32 == r64, "\(describe(r32)) and \(describe(r64))")
         case .zero:
             break
@@ -271,10 +271,7 @@ public struct RealXenChecks {
     static let agreeingStructures: Set<String> = ["xen_compile_info", "xen_feature_info"]
 
     private func describe(_ r: HypercallResult) -> String {
-        switch r {
-        case .value(let v): "\(v)"
-        case .error(let e): "-\(e)"
-        }
+        r.errno.map { "-\($0)" } ?? "\(r.rc)"
     }
 
     private func hex(_ v: UInt64?) -> String { v.map { String($0, radix: 16) } ?? "none" }

@@ -9,6 +9,11 @@ import Glibc
 /// /usr/include/xen/sys/privcmd.h): _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t)),
 /// where privcmd_hypercall_t is { __u64 op; __u64 arg[5]; } (48 bytes).
 public enum Privcmd {
+    /// Linux's privcmd device (drivers/xen/privcmd.c): IOCTL_PRIVCMD_HYPERCALL.
+    public static let devicePath = "/dev/xen/privcmd"
+    /// Linux's hypercall buffer device (drivers/xen/privcmd-buf.c): pages from alloc_page, never
+    /// on the LRU, whose frames do not move while mapped.
+    public static let bufferDevicePath = "/dev/xen/hypercall"
     static let ioctlNone: UInt = 0            // _IOC_NONE
     static let ioctlType: UInt = 0x50         // 'P'
     static let hypercallNumber: UInt = 0      // nr 0

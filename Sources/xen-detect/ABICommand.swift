@@ -1,6 +1,7 @@
 import ABI32
 import ABI64
 import ArgumentParser
+import HypercallPlan
 import XenCompat
 import XenInterface
 import XenSystem
@@ -17,26 +18,25 @@ struct ABICommand: ParsableCommand {
         ])
 }
 
-/// `--abi 32|64` (also `x86_32`, `x86_64`).
-enum ABIOption: String, ExpressibleByArgument, CaseIterable {
-    case bits32 = "32"
-    case bits64 = "64"
-
-    init?(argument: String) {
+/// `--abi 32|64` (also `x86_32`, `x86_64`, `i386`, `amd64`).
+extension Architecture: ExpressibleByArgument {
+    public init?(argument: String) {
         switch argument {
-        case "32", "x86_32", "i386": self = .bits32
-        case "64", "x86_64", "amd64": self = .bits64
+        case "32", "x86_32", "i386": self = .x86_32
+        case "64", "x86_64", "amd64": self = .x86_64
         default: return nil
         }
     }
 
-    var architecture: Architecture { self == .bits32 ? .x86_32 : .x86_64 }
+    public static var allValueStrings: [String] { allCases.map { String($0.bits) } }
+    public var defaultValueDescription: String { String(bits) }
 
-    func layout(_ description: StructDescription) throws(ABICommandError) -> StructLayout {
-        guard description.architectures.contains(architecture) else {
-            throw ABICommandError(.usage, "\(description.name) is not defined in the \(architecture.rawValue) ABI")
+    /// The layout of `description` in this ABI, or a usage error when the ABI does not define it.
+    func checkedLayout(_ description: StructDescription) throws(ABICommandError) -> StructLayout {
+        guard description.architectures.contains(self) else {
+            throw ABICommandError(.usage, "\(description.name) is not defined in the \(rawValue) ABI")
         }
-        return self == .bits32 ? description.layout32 : description.layout64
+        return layout(description)
     }
 }
 

@@ -1,3 +1,4 @@
+import Rendering
 import ArgumentParser
 import XenInterface
 import XenSystem
@@ -11,7 +12,7 @@ struct ABIDecodeCommand: ParsableCommand {
     var structure: String
 
     @Option(name: .long, help: "32 or 64.")
-    var abi: ABIOption
+    var abi: Architecture
 
     @Argument(help: "Exactly one structure's bytes, in hex.")
     var hex: String
@@ -20,7 +21,7 @@ struct ABIDecodeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let layout = try abi.layout(try ABIText.structure(structure))
+        let layout = try abi.checkedLayout(try ABIText.structure(structure))
         let bytes = try ABIText.bytes(fromHex: hex)
         let value: StructValue
         do { value = try layout.decodeExactly(bytes) } catch { throw error.command }

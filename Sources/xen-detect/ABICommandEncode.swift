@@ -12,13 +12,13 @@ struct ABIEncodeCommand: ParsableCommand {
     var structure: String
 
     @Option(name: .long, help: "32 or 64.")
-    var abi: ABIOption
+    var abi: Architecture
 
     @Argument(help: "FIELD=VALUE: dotted field names as `abi layout` prints them; numbers (decimal, 0x hex, negative: two's complement at the field's width), comma-separated lists for arrays, text for char arrays.")
     var assignments: [String] = []
 
     func run() throws {
-        let layout = try abi.layout(try ABIText.structure(structure))
+        let layout = try abi.checkedLayout(try ABIText.structure(structure))
         var value = StructValue()
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {

@@ -1,3 +1,4 @@
+import Rendering
 import ArgumentParser
 import XenInterface
 import XenSystem
@@ -11,13 +12,13 @@ struct ABILayoutCommand: ParsableCommand {
     var structure: String
 
     @Option(name: .long, help: "32 or 64.")
-    var abi: ABIOption
+    var abi: Architecture
 
     @Flag(name: .long, help: "Print JSON: {name, abi, size, align, fields: [{name, offset, size}]}.")
     var json = false
 
     func run() throws {
-        let layout = try abi.layout(try ABIText.structure(structure))
+        let layout = try abi.checkedLayout(try ABIText.structure(structure))
         if json {
             print(Self.json(layout).rendered)
             return

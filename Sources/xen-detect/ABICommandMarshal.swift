@@ -1,3 +1,4 @@
+import Rendering
 import ABI32
 import ABI64
 import ArgumentParser
@@ -17,7 +18,7 @@ struct ABIMarshalCommand: ParsableCommand {
     var arguments: [String] = []
 
     @Option(name: .long, help: "32 or 64.")
-    var abi: ABIOption
+    var abi: Architecture
 
     @Flag(name: .long, help: "Print JSON: {hypercall, number, abi, registers: {name: value}}.")
     var json = false
@@ -35,7 +36,7 @@ struct ABIMarshalCommand: ParsableCommand {
         }
         let registers: [RegisterValue]
         do {
-            registers = abi == .bits32 ? try Registers32.marshal(signature, values)
+            registers = abi == .x86_32 ? try Registers32.marshal(signature, values)
                                        : try Registers64.marshal(signature, values)
         } catch {
             throw error.command
@@ -43,7 +44,7 @@ struct ABIMarshalCommand: ParsableCommand {
         if json {
             print(JSONValue.object([
                 ("hypercall", .string(signature.name)), ("number", .number(signature.number)),
-                ("abi", .string(abi.architecture.rawValue)),
+                ("abi", .string(abi.rawValue)),
                 ("registers", .object(registers.map { ($0.register, .number($0.value)) })),
             ]).rendered)
             return

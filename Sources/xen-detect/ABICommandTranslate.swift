@@ -25,10 +25,10 @@ struct ABITranslateCommand: ParsableCommand {
     var structure: String
 
     @Option(name: .long, help: "32 or 64.")
-    var from: ABIOption
+    var from: Architecture
 
     @Option(name: .long, help: "32 or 64.")
-    var to: ABIOption
+    var to: Architecture
 
     @Argument(help: "The bytes, in hex.")
     var hex: String
@@ -48,20 +48,20 @@ struct ABITranslateCommand: ParsableCommand {
         do { translator = try CompatTranslator(description) } catch { throw error.command }
         if from == to {
             // Same ABI: validate the length and echo.
-            let size = from == .bits32 ? translator.compat.size : translator.native.size
+            let size = from == .x86_32 ? translator.compat.size : translator.native.size
             guard size > 0, bytes.count % size == 0, !bytes.isEmpty else {
                 throw ABICommandError(.badInput, "\(description.name): \(bytes.count) bytes is not a multiple of \(size)")
             }
             print(ABIText.hex(bytes))
             return
         }
-        let size = from == .bits32 ? translator.compat.size : translator.native.size
+        let size = from == .x86_32 ? translator.compat.size : translator.native.size
         guard !bytes.isEmpty, bytes.count % size == 0 else {
             throw ABICommandError(.badInput, "\(description.name): \(bytes.count) bytes is not a multiple of the "
-                + "\(from.architecture.rawValue) size \(size)")
+                + "\(from.rawValue) size \(size)")
         }
         do {
-            let output = from == .bits32 ? try translator.toNative(batch: bytes, count: bytes.count / size)
+            let output = from == .x86_32 ? try translator.toNative(batch: bytes, count: bytes.count / size)
                                          : try translator.toCompat(batch: bytes, count: bytes.count / size,
                                                                    narrowing: narrowing.policy)
             print(ABIText.hex(output))
@@ -75,17 +75,17 @@ struct ABITranslateCommand: ParsableCommand {
         let array: CompatHandleArray
         do { array = try CompatHandleArrays.named(structure) } catch { throw error.command }
         let bytes = try ABIText.bytes(fromHex: hex)
-        let size = from == .bits32 ? array.compatElementSize : array.nativeElementSize
+        let size = from == .x86_32 ? array.compatElementSize : array.nativeElementSize
         guard !bytes.isEmpty, bytes.count % size == 0 else {
             throw ABICommandError(.badInput, "\(array.name): \(bytes.count) bytes is not a multiple of the "
-                + "\(from.architecture.rawValue) \(array.element.rawValue) size \(size)")
+                + "\(from.rawValue) \(array.element.rawValue) size \(size)")
         }
         if from == to {
             print(ABIText.hex(bytes))
             return
         }
         do {
-            print(ABIText.hex(from == .bits32 ? try array.toNative(bytes)
+            print(ABIText.hex(from == .x86_32 ? try array.toNative(bytes)
                                               : try array.toCompat(bytes, narrowing: narrowing.policy)))
         } catch {
             throw error.command

@@ -17,7 +17,7 @@ struct ABIPlanCommand: ParsableCommand {
     )
 
     @Option(name: .long, help: "The ABI: 32 (i386, served by Xen's compat layer) or 64.")
-    var abi: ABIOption
+    var abi: Architecture
 
     @Option(name: [.short, .long], help: "Write the plan to this file (default: standard output).")
     var output: String?
@@ -32,7 +32,7 @@ struct ABIPlanCommand: ParsableCommand {
     var names: [String] = []
 
     func run() throws {
-        let plan = try PlanCatalog.plan(abi.architecture, names: names, sentinel: sentinel)
+        let plan = try PlanCatalog.plan(abi, names: names, sentinel: sentinel)
         if list {
             print(PlanListing.text(plan), terminator: "")
             return

@@ -1,5 +1,9 @@
+import Rendering
 import ArgumentParser
 import HypercallPage
+import XenInterface
+import HypercallPageInstall
+import PrivcmdHypercalls
 import XenSystem
 
 /// `xen-detect hypercall ...`: read-only hypercalls through /dev/xen/privcmd.
@@ -27,12 +31,12 @@ struct XenVersionSubcommand: ParsableCommand {
 
     func run() throws {
         guard let op = XenVersionOp(name: subop) else {
-            throw HypercallPageError(.usage, "unknown xen_version sub-op '\(subop)' (one of: \(XenVersionOp.allCases.map(\.name).joined(separator: ", ")))")
+            throw HypercallError(.usage, "unknown xen_version sub-op '\(subop)' (one of: \(XenVersionOp.allCases.map(\.name).joined(separator: ", ")))")
         }
         let caller = try PrivcmdHypercaller(system: LinuxSystem())
         let answer = try caller.xenVersion(op)
         if try caller.kernelBlocks(answer) {
-            throw HypercallPageError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
+            throw HypercallError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
         }
         let row = HypercallOutcome(answer)
         print(json ? row.json.rendered : row.line)
@@ -57,7 +61,7 @@ struct HypercallSelftest: ParsableCommand {
             let answer = try caller.xenVersion(op)
             // XENVER_version comes first: its EPERM means the kernel blocks every call.
             if op == .version, try caller.kernelBlocks(answer) {
-                throw HypercallPageError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
+                throw HypercallError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
             }
             rows.append(HypercallOutcome(answer))
         }

@@ -1,5 +1,9 @@
+import Rendering
 import ArgumentParser
 import HypercallPage
+import XenInterface
+import HypercallPageInstall
+import PrivcmdHypercalls
 import XenSystem
 
 /// `xen-detect hypercall-page show|install|verify`.

@@ -1,5 +1,7 @@
 import CPUIDProbe
 import HypercallPage
+import HypercallPageInstall
+import PrivcmdHypercalls
 import XenSystem
 
 /// Fills the installer's `InstallTarget` from the live CPUID probe (plain CPUID, then the

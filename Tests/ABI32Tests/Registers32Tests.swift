@@ -38,10 +38,10 @@ import XenInterface
     }
 
     @Test func resultIsSignExtendedFromEax() {
-        #expect(Registers32.result(eax: 0xffff_ffea) == .error(.EINVAL))
-        #expect(Registers32.result(eax: 0xffff_ffda) == .error(.ENOSYS))
-        #expect(Registers32.result(eax: 0x4_0011) == .value(0x4_0011))
-        #expect(Registers32.result(eax: 0x8000_0000) == .value(Int64(Int32.min)))
+        #expect(Registers32.result(eax: 0xffff_ffea).errno == .EINVAL)
+        #expect(Registers32.result(eax: 0xffff_ffda).errno == .ENOSYS)
+        #expect(Registers32.result(eax: 0x4_0011).value == 0x4_0011)
+        #expect(Registers32.result(eax: 0x8000_0000).value == Int64(Int32.min))
     }
 
     @Test func setCallbacksHasTheI386Selectors() throws {

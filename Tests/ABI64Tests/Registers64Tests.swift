@@ -27,8 +27,8 @@ import XenInterface
     }
 
     @Test func resultNegativeErrnos() {
-        #expect(Registers64.result(rax: UInt64(bitPattern: -22)) == .error(.EINVAL))
-        #expect(Registers64.result(rax: 0xffff_ffea) == .value(0xffff_ffea))  // no sign extension from 32 bits
-        #expect(Registers64.result(rax: 0) == .value(0))
+        #expect(Registers64.result(rax: UInt64(bitPattern: -22)).errno == .EINVAL)
+        #expect(Registers64.result(rax: 0xffff_ffea).value == 0xffff_ffea)  // no sign extension from 32 bits
+        #expect(Registers64.result(rax: 0).value == 0)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XenInterface
 @testable import HypercallPlan
 
 /// Results files recorded from the test guest in Xen 4.17 (PVH dom0, QEMU TCG).
@@ -9,8 +10,8 @@ func fixture(_ name: String) throws -> String {
 }
 
 @Suite struct GuestResultsTests {
-    @Test(arguments: [(PlanABI.x86_32, "32"), (.x86_64, "64")])
-    func recordedResultsParse(abi: PlanABI, suffix: String) throws {
+    @Test(arguments: [(Architecture.x86_32, "32"), (.x86_64, "64")])
+    func recordedResultsParse(abi: Architecture, suffix: String) throws {
         let results = try GuestResults(parsing: try fixture("xen-4.17-pvh-dom0.results-\(suffix).txt"))
         #expect(results.abi == abi)
         #expect(results.status == "ok")

@@ -20,7 +20,7 @@ import XenInterface
     }
 
     @Test func theInvalidCallsAreNotInXensTables() {
-        #expect(!XenConstantGroup.hypercalls.constants.contains { $0.value == PlanConstants.invalidHypercall })
+        #expect(!XenConstantGroup.hypercalls.constants.contains { $0.value == PlanConstants.invalidHypercall.rawValue })
         let xenver = XenConstantGroup.subOps(of: "xen_version")
         #expect(xenver != nil)
         #expect(!(xenver?.constants.contains { UInt64($0.value) == PlanConstants.invalidXenVersionSubOp } ?? true))

@@ -1,8 +1,9 @@
 import Testing
+import XenInterface
 @testable import HypercallPlan
 
 /// A small plan with every kind of record: two calls, a pointer argument, a relocation.
-private func samplePlan(_ abi: PlanABI) -> HypercallPlan {
+private func samplePlan(_ abi: Architecture) -> HypercallPlan {
     var plan = HypercallPlan(abi: abi)
     let map = plan.addBuffer(PlanBuffer(size: 32, input: [16, 0, 0, 0]))
     let entries = plan.addBuffer(PlanBuffer(size: 336))
@@ -19,12 +20,12 @@ private func u32(_ b: [UInt8], _ at: Int) -> UInt32 {
 }
 
 @Suite struct PlanFormatTests {
-    @Test(arguments: PlanABI.allCases)
-    func headerFieldsSitWhereTheGuestReadsThem(abi: PlanABI) throws {
+    @Test(arguments: Architecture.allCases)
+    func headerFieldsSitWhereTheGuestReadsThem(abi: Architecture) throws {
         let bytes = try samplePlan(abi).encoded()
         #expect(Array(bytes[0..<4]) == Array("XDPL".utf8))
         #expect(bytes[4] == 1 && bytes[5] == 0)
-        #expect(bytes[6] == abi.rawValue)
+        #expect(bytes[6] == abi.planByte)
         #expect(bytes[7] == HypercallPlan.defaultSentinel)
         #expect(u32(bytes, 8) == 2 && u32(bytes, 12) == 2 && u32(bytes, 16) == 1)
         #expect(u32(bytes, 20) == UInt32(bytes.count))
@@ -42,8 +43,8 @@ private func u32(_ b: [UInt8], _ at: Int) -> UInt32 {
         #expect(u32(bytes, rel + 4) == UInt32(abi.pointerWidth))
     }
 
-    @Test(arguments: PlanABI.allCases)
-    func decodingGivesBackTheSameBytes(abi: PlanABI) throws {
+    @Test(arguments: Architecture.allCases)
+    func decodingGivesBackTheSameBytes(abi: Architecture) throws {
         let bytes = try samplePlan(abi).encoded()
         let decoded = try HypercallPlan(decoding: bytes)
         #expect(decoded.abi == abi)

@@ -118,6 +118,15 @@ struct NaturalModel: DataModel {
         #expect(HypercallSignature.named(String(xenVersion))?.name == "xen_version")
     }
 
+    @Test func typedConstantsAreTheTablesNumbers() {
+        #expect(HypercallNumber.memory_op.rawValue == XenConstantGroup.hypercalls.value("memory_op"))
+        #expect(HypercallNumber.memory_op.description == "memory_op")
+        #expect(HypercallNumber(rawValue: 63).description == "hypercall 63")
+        #expect(XENVER.build_id == XenConstantGroup.subOps(of: "xen_version")?.value("build_id"))
+        #expect(XenVersionOp.allCases.allSatisfy { XenVersionOp(number: $0.number) == $0 })
+        #expect(MemoryOp.allCases.allSatisfy { MemoryOp(number: $0.number) == $0 })
+    }
+
     @Test func subOpsAreGroupedByHypercall() {
         #expect(XenConstantGroup.subOps(of: "xen_version")?.value("XENVER_version") == 0)
         #expect(XenConstantGroup.subOps(of: "memory_op")?.value("memory_map") == 9)
@@ -125,10 +134,12 @@ struct NaturalModel: DataModel {
     }
 
     @Test func resultsDecodeNegativeErrnos() {
-        #expect(HypercallResult(signed: -22) == .error(.EINVAL))
-        #expect(HypercallResult(signed: -38) == .error(.ENOSYS))
-        #expect(HypercallResult(signed: 0x40011) == .value(0x40011))
-        #expect(HypercallResult(signed: -4096) == .value(-4096))
+        #expect(HypercallResult(rc: -22).errno == .EINVAL)
+        #expect(HypercallResult(rc: -38).errno == .ENOSYS && HypercallResult(rc: -38).value == nil)
+        #expect(HypercallResult(rc: 0x40011).value == 0x40011 && HypercallResult(rc: 0x40011).errno == nil)
+        #expect(HypercallResult(rc: -XenErrno.maxErrno).errno == XenErrno(rawValue: 4095))
+        #expect(HypercallResult(rc: -XenErrno.maxErrno - 1).value == -4096)
+        #expect(HypercallResult(rc: -38).description == "-ENOSYS" && HypercallResult(rc: 7).description == "7")
         #expect(XenErrno.ERANGE.name == "ERANGE" && XenErrno.EAGAIN.name == "EAGAIN")
     }
 }

@@ -12,7 +12,7 @@ import Testing
     static let rawLayer: Set<String> = [
         "Sources/XenSystem/LinuxSystem.swift",
         "Sources/XenSystem/LinuxSystem+Hypervisor.swift",
-        "Sources/XenSystem/LinuxSystemFiles.swift",
+        "Sources/XenSystem/LinuxSystemCommandLine.swift",
         "Sources/XenSystem/Processor.swift",
         "Sources/XenSystem/UncheckedBytes.swift",
         "Sources/XenSystem/Errno.swift",  // strerror's C string

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import XenSystem
-@testable import HypercallPage
 
 /// The real mapping, stub-call and ioctl paths of `LinuxSystem`, exercised on this machine with
 /// harmless code (no hypervisor instruction, no MSR, no Xen device).
@@ -102,22 +101,6 @@ struct LinuxSystemHypervisorTests {
         let fd = try system.open("/dev/null", .readWrite)
         defer { system.close(fd) }
         #expect(system.privcmdHypercall(fd, op: 17, arguments: [0, 0]) == -Int64(ENOTTY))
-    }
-
-    /// pagemap gives the frame of a locked page to root; others see frame 0 and are told so.
-    @Test func pagemapFrameOfALockedPage() throws {
-        let installer = HypercallPageInstaller(system: system)
-        let region = try system.mapLockedAnonymous(length: 4096)
-        defer { region.release() }
-        if geteuid() == 0 {
-            let frame = try installer.frame(of: region)
-            #expect(frame > 0)
-            #expect(frame < 1 << 52)
-        } else {
-            do { _ = try installer.frame(of: region); Issue.record("frame without root") } catch {
-                #expect(error.kind == .permission)
-            }
-        }
     }
 }
 

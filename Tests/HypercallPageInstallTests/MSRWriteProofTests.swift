@@ -1,8 +1,12 @@
 import CPUIDProbe
-import Foundation
 import HypercallPage
-import Testing
+@testable import HypercallPageInstall
+import Rendering
+import XenInterface
 import XenSystem
+import XenSystemTesting
+import Foundation
+import Testing
 
 /// Issue 8, item 5: the hypercall MSR is written only where it must be. With the system-call layer
 /// replaced by the recording fake (RecordingHypervisorSystem), every refusal of

@@ -1,8 +1,12 @@
 import CPUIDProbe
+import HypercallPage
+@testable import HypercallPageInstall
+import Rendering
+import XenInterface
+import XenSystem
+import XenSystemTesting
 import Foundation
 import Testing
-import XenSystem
-@testable import HypercallPage
 
 /// A PVH guest on AMD as the real stage sees it: Xen leaves at 0x40000000, MSR base 0x40000000.
 private let pvhTarget = InstallTarget(xenDetected: true, context: .pvh, leafBase: 0x40000000,

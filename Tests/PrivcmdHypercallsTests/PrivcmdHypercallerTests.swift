@@ -1,7 +1,11 @@
+import HypercallPage
+import HypercallPageInstall
+@testable import PrivcmdHypercalls
+import Rendering
 import XenInterface
-import Testing
 import XenSystem
-@testable import HypercallPage
+import XenSystemTesting
+import Testing
 
 /// A simulated Xen 4.17.7 answering through privcmd: it reads and writes argument buffers at
 /// the addresses the hypercaller passes, as Xen's copy_to_guest would (xen/common/kernel.c).
@@ -181,7 +185,7 @@ struct PrivcmdHypercallerTests {
 
     @Test func tooManyArgumentsAreRefused() throws {
         let caller = try PrivcmdHypercaller(system: simulatedXen())
-        #expect(throws: HypercallPageError.self) { try caller.call(.xen_version, [0, 0, 0, 0, 0, 0]) }
+        #expect(throws: HypercallError.self) { try caller.call(.xen_version, [0, 0, 0, 0, 0, 0]) }
     }
 }
 

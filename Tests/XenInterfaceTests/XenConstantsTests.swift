@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import XenInterface
 import XenSystem
-@testable import HypercallPage
+import CPUIDProbe
 
 /// Debian's libxen-dev headers present, and a C compiler to read them with.
 private var headersPresent: Bool {
@@ -11,12 +11,12 @@ private var headersPresent: Bool {
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc")
 }
 
-/// Every constant HypercallPage defines, against its header in libxen-dev (Xen 4.17), compiled
+/// Every constant XenInterface defines by hand (and privcmd's ioctl, XenSystem's), against its header in libxen-dev (Xen 4.17), compiled
 /// with gcc -m64 at the latest interface version (as Xen's own tools build; without it xen.h
 /// maps __HYPERVISOR_sched_op to the pre-3.0.1 sched_op_compat): the C expression and the
 /// value this package uses. Without libxen-dev or gcc the test fails, as the ABI layout proofs do:
 /// scripts/setup.sh installs both, and a proof that cannot run has proven nothing.
-@Suite struct XenHeaderTests {
+@Suite struct XenConstantsTests {
     static var pairs: [(String, Int64)] {
         var p: [(String, Int64)] = []
         for op in XenVersionOp.allCases { p.append(("XENVER_\(op.name)", Int64(op.number))) }
@@ -31,23 +31,13 @@ private var headersPresent: Bool {
             ("XENMEM_maximum_gpfn", Int64(MemoryOp.maximum_gpfn.number)),
             ("SCHEDOP_yield", Int64(SchedOp.yield.number)),
             ("DOMID_SELF", Int64(DOMID_SELF)),
-            ("sizeof(struct xen_memory_domain)", 2),
             ("XENFEAT_NR_SUBMAPS", Int64(XENFEAT_NR_SUBMAPS)),
-            ("XEN_EXTRAVERSION_LEN", Int64(XenVersionLayout.XEN_EXTRAVERSION_LEN)),
-            ("XEN_CAPABILITIES_INFO_LEN", Int64(XenVersionLayout.XEN_CAPABILITIES_INFO_LEN)),
-            ("XEN_CHANGESET_INFO_LEN", Int64(XenVersionLayout.XEN_CHANGESET_INFO_LEN)),
-            ("sizeof(xen_commandline_t)", Int64(XenVersionLayout.commandlineSize)),
-            ("sizeof(xen_domain_handle_t)", Int64(XenVersionLayout.domainHandleSize)),
-            ("sizeof(xen_platform_parameters_t)", Int64(XenVersionLayout.platformParametersSize)),
-            ("sizeof(xen_feature_info_t)", Int64(XenVersionLayout.featureInfoSize)),
-            ("offsetof(xen_feature_info_t, submap)", 4),
-            ("offsetof(xen_build_id_t, buf)", Int64(XenVersionLayout.buildIDHeaderSize)),
-            ("sizeof(xen_compile_info_t)", Int64(XenVersionLayout.compileInfoFields.reduce(0, +))),
-            ("sizeof(((xen_compile_info_t *)0)->compiler)", Int64(XenVersionLayout.compileInfoFields[0])),
-            ("sizeof(((xen_compile_info_t *)0)->compile_by)", Int64(XenVersionLayout.compileInfoFields[1])),
-            ("sizeof(((xen_compile_info_t *)0)->compile_domain)", Int64(XenVersionLayout.compileInfoFields[2])),
-            ("sizeof(((xen_compile_info_t *)0)->compile_date)", Int64(XenVersionLayout.compileInfoFields[3])),
-            ("XEN_CPUID_FIRST_LEAF", Int64(XEN_CPUID_FIRST_LEAF)),
+            ("XEN_EXTRAVERSION_LEN", Int64(XenArrayTypedef.XEN_EXTRAVERSION_LEN)),
+            ("XEN_CAPABILITIES_INFO_LEN", Int64(XenArrayTypedef.XEN_CAPABILITIES_INFO_LEN)),
+            ("XEN_CHANGESET_INFO_LEN", Int64(XenArrayTypedef.XEN_CHANGESET_INFO_LEN)),
+            ("sizeof(xen_commandline_t)", Int64(XenArrayTypedef.xen_commandline_t)),
+            ("sizeof(xen_domain_handle_t)", Int64(XenArrayTypedef.xen_domain_handle_t)),
+            ("XEN_CPUID_FIRST_LEAF", Int64(hypervisorLeafFirst)),
             ("IOCTL_PRIVCMD_HYPERCALL", Int64(Privcmd.IOCTL_PRIVCMD_HYPERCALL)),
             ("sizeof(privcmd_hypercall_t)", Int64(8 * (1 + Privcmd.hypercallArgumentCount))),
         ]

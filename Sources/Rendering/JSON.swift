@@ -1,6 +1,6 @@
 /// A JSON value written by hand (no Foundation in the binary): stable key order, integers as
 /// numbers, pretty-printed one key per line with two-space indentation.
-public indirect enum JSONValue: Equatable, Sendable {
+package indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,7 +9,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -23,22 +23,22 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    public static func number<T: BinaryInteger>(_ v: T) -> JSONValue {
+    package static func number<T: BinaryInteger>(_ v: T) -> JSONValue {
         if let i = Int64(exactly: v) { return .int(i) }
         return .uint(UInt64(truncatingIfNeeded: v))
     }
 
-    public static func optional(_ v: JSONValue?) -> JSONValue { v ?? .null }
+    package static func optional(_ v: JSONValue?) -> JSONValue { v ?? .null }
 
     /// Pretty text, ending without a newline.
-    public var rendered: String {
+    package var rendered: String {
         var out = ""
         write(to: &out, indent: 0)
         return out
     }
 
     /// One-line text.
-    public var compact: String {
+    package var compact: String {
         var out = ""
         writeCompact(to: &out)
         return out

@@ -25,11 +25,22 @@ public enum HypercallEffect: Sendable, Equatable {
     }
 }
 
-/// A hypercall's outcome: the value it returned (>= 0) or the Xen errno.
-public struct HypercallResult: Sendable, Equatable {
-    public let rc: Int64
-    public var errno: XenErrno? { XenErrno(result: rc) }
-    public init(rc: Int64) { self.rc = rc }
+/// Why a hypercall through privcmd was not issued, or failed before Xen answered.
+public struct HypercallError: ClassifiedError, Equatable {
+    /// What kind of failure (it picks the CLI's exit status).
+    public let kind: FailureKind
+    /// One line, naming the device or the call.
+    public let description: String
+    /// The errno of the system call that failed, when one did.
+    public let errno: Errno?
+    /// A failure of `kind` described by `description`.
+    public init(_ kind: FailureKind, _ description: String, errno: Errno? = nil) {
+        self.kind = kind
+        self.description = description
+        self.errno = errno
+    }
+    /// The same kind, message and errno as a failed system call.
+    init(_ error: SystemError) { self.init(error.kind, error.description, errno: error.errno) }
 }
 
 /// Issues hypercalls through Linux's /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL), with argument
@@ -38,8 +49,10 @@ public struct HypercallResult: Sendable, Equatable {
 /// read-only (`xenVersion`, `readOnly`): a raw call takes addresses Xen writes through, so it is
 /// package-internal, as is enabling calls outside the read-only set.
 public final class PrivcmdHypercaller {
-    public static let privcmdPath = "/dev/xen/privcmd"
-    public static let bufferDevicePath = "/dev/xen/hypercall"
+    /// The privcmd device (`Privcmd.devicePath`).
+    public static let privcmdPath = Privcmd.devicePath
+    /// The hypercall buffer device (`Privcmd.bufferDevicePath`).
+    public static let bufferDevicePath = Privcmd.bufferDevicePath
 
     let system: any HypervisorCalls
     let privcmd: FileDescriptor
@@ -49,22 +62,22 @@ public final class PrivcmdHypercaller {
 
     /// Opens privcmd (and the buffer device when present); a missing privcmd, or no root,
     /// is one clear error.
-    public convenience init(system: any HypervisorCalls) throws(HypercallPageError) {
+    public convenience init(system: any HypervisorCalls) throws(HypercallError) {
         try self.init(system: system, allowStateChanges: false)
     }
 
     /// As `init(system:)`, optionally allowing calls outside the read-only set.
-    package init(system: any HypervisorCalls, allowStateChanges: Bool) throws(HypercallPageError) {
+    package init(system: any HypervisorCalls, allowStateChanges: Bool) throws(HypercallError) {
         self.system = system
         self.allowStateChanges = allowStateChanges
         do { privcmd = try system.open(Self.privcmdPath, .readWrite) } catch {
             switch error.kind {
             case .missing:
-                throw HypercallPageError(.missing, "no \(Self.privcmdPath): not a Xen guest, or xenfs/xen-privcmd is not loaded")
+                throw HypercallError(.missing, "no \(Self.privcmdPath): not a Xen guest, or xenfs/xen-privcmd is not loaded")
             case .permission:
-                throw HypercallPageError(.permission, "\(Self.privcmdPath): \(error.errno) (hypercalls need root)")
+                throw HypercallError(.permission, "\(Self.privcmdPath): \(error.errno) (hypercalls need root)")
             default:
-                throw HypercallPageError(error)
+                throw HypercallError(error)
             }
         }
         bufferDevice = try? system.open(Self.bufferDevicePath, .readWrite)
@@ -80,12 +93,12 @@ public final class PrivcmdHypercaller {
 
     /// Issues hypercall `op` with `arguments` (the first is the sub-op for the multiplexed calls).
     /// Package-internal: an argument may be an address Xen writes through.
-    package func call(_ op: HypercallNumber, _ arguments: [UInt64]) throws(HypercallPageError) -> HypercallResult {
+    package func call(_ op: HypercallNumber, _ arguments: [UInt64]) throws(HypercallError) -> HypercallResult {
         guard arguments.count <= Privcmd.hypercallArgumentCount else {
-            throw HypercallPageError(.usage, "\(op) takes at most \(Privcmd.hypercallArgumentCount) arguments")
+            throw HypercallError(.usage, "\(op) takes at most \(Privcmd.hypercallArgumentCount) arguments")
         }
         if HypercallEffect.of(op, subop: arguments.first ?? 0) == .changesState && !allowStateChanges {
-            throw HypercallPageError(.refused, "\(op) sub-op \(arguments.first ?? 0) may change hypervisor state: refused")
+            throw HypercallError(.refused, "\(op) sub-op \(arguments.first ?? 0) may change hypervisor state: refused")
         }
         return HypercallResult(rc: system.privcmdHypercall(privcmd, op: UInt64(op.rawValue), arguments: arguments))
     }
@@ -93,10 +106,10 @@ public final class PrivcmdHypercaller {
     /// Runs `body` with a zeroed one-page argument buffer holding `input` at its start, and
     /// returns the buffer's `outputCount` first bytes afterwards with the body's result.
     package func withBuffer(input: [UInt8], outputCount: Int,
-                           _ body: (UInt64) throws(HypercallPageError) -> HypercallResult)
-        throws(HypercallPageError) -> (HypercallResult, [UInt8]) {
+                           _ body: (UInt64) throws(HypercallError) -> HypercallResult)
+        throws(HypercallError) -> (HypercallResult, [UInt8]) {
         guard input.count <= XEN_PAGE_SIZE, outputCount <= XEN_PAGE_SIZE else {
-            throw HypercallPageError(.usage, "argument buffer larger than a page")
+            throw HypercallError(.usage, "argument buffer larger than a page")
         }
         let region: MappedRegion
         do {
@@ -105,14 +118,14 @@ public final class PrivcmdHypercaller {
             } else {
                 region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE)
             }
-        } catch { throw HypercallPageError(error) }
+        } catch { throw HypercallError(error) }
         defer { region.release() }
         guard system.store(region, offset: 0, [UInt8](repeating: 0, count: XEN_PAGE_SIZE)),
               system.store(region, offset: 0, input)
-        else { throw HypercallPageError(.system, "argument buffer not writable") }
+        else { throw HypercallError(.system, "argument buffer not writable") }
         let result = try body(region.address)
         guard let output = system.load(region, offset: 0, count: outputCount) else {
-            throw HypercallPageError(.system, "argument buffer not readable")
+            throw HypercallError(.system, "argument buffer not readable")
         }
         return (result, output)
     }

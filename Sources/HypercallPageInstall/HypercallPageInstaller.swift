@@ -1,5 +1,6 @@
 import XenInterface
 import CPUIDProbe
+import HypercallPage
 import XenSystem
 
 /// What detection found that the install needs (`init(report:cpuVendor:)` takes it from CPUIDProbe).
@@ -119,19 +120,8 @@ public struct HypercallPageInstaller {
     public let system: any HypervisorCalls
     public init(system: any HypervisorCalls) { self.system = system }
 
-    /// Linux Documentation/admin-guide/mm/pagemap.rst: one 64-bit entry per virtual page;
-    /// bit 63 page present, bits 0-54 the page frame number (zero without CAP_SYS_ADMIN).
-    static let pagemapPath = "/proc/self/pagemap"
-    /// pagemap's and kpageflags' entries are both 64 bits.
-    static let procEntrySize = MemoryLayout<UInt64>.size
-    static let pagemapPresent: UInt64 = 1 << 63
-    static let pagemapFrameMask: UInt64 = (1 << 55) - 1
-
-    /// Linux Documentation/admin-guide/mm/pagemap.rst: /proc/kpageflags, one 64-bit entry of flags
-    /// per frame; include/uapi/linux/kernel-page-flags.h: KPF_LRU (bit 5), set for pages on the
-    /// LRU lists, the only ones compaction migrates besides movable driver pages.
-    static let kpageflagsPath = "/proc/kpageflags"
-    static let kpfLRU: UInt64 = 1 << 5
+    static let pagemapPath = PageFrameFiles.pagemapPath
+    static let kpageflagsPath = PageFrameFiles.kpageflagsPath
 
     /// Linux arch/x86/kernel/msr.c: an MSR is read and written as 8 bytes at offset = its number.
     static let msrValueSize = 8
@@ -190,7 +180,7 @@ public struct HypercallPageInstaller {
     /// Installs and verifies the page. The page stays mapped: release it with `release()`.
     public func install(_ target: InstallTarget, _ request: InstallRequest) throws(HypercallPageError) -> InstalledPage {
         let msr = try check(target, request)
-        let bufferPath = PrivcmdHypercaller.bufferDevicePath
+        let bufferPath = Privcmd.bufferDevicePath
         let bufferFD = try open(bufferPath, ifMissing: .refused,
             "no \(bufferPath) (xen-privcmd's hypercall buffers): no page here whose frame cannot move, and an mlocked page can be migrated; refusing to write the hypercall MSR")
         defer { system.close(bufferFD) }
@@ -211,12 +201,12 @@ public struct HypercallPageInstaller {
         let gfn = try frame(of: region)
         // The kernel's own word on the frame, where it gives one: a frame on the LRU can migrate.
         let flags = frameFlags(gfn)
-        if let flags, flags & Self.kpfLRU != 0 {
+        if let flags, flags & PageFrameFiles.KPF_LRU != 0 {
             throw HypercallPageError(.refused, "frame 0x\(hex(gfn)) is on the LRU (\(Self.kpageflagsPath)): it can be migrated; refusing to write the hypercall MSR")
         }
         let value = gfn << XEN_PAGE_SHIFT | request.pageIndex
         let written: Int
-        do { written = try system.pwrite(msrFD, Self.littleEndian(value), offset: UInt64(msr)) } catch {
+        do { written = try system.pwrite(msrFD, LittleEndian.bytes(value), offset: UInt64(msr)) } catch {
             throw writeFailure(msr, error)
         }
         guard written == Self.msrValueSize else {
@@ -237,7 +227,7 @@ public struct HypercallPageInstaller {
         keep = true
         return InstalledPage(region: region, msr: msr, gfn: gfn, msrValue: value, bytes: page, report: report,
                              xenWrote: xenWrote, verified: verified, kernelTaint: taint,
-                             frameOnLRU: flags.map { $0 & Self.kpfLRU != 0 })
+                             frameOnLRU: flags.map { $0 & PageFrameFiles.KPF_LRU != 0 })
     }
 
     /// Opens `path` read-write; a missing file is `kind` with `message`, any other failure its own.
@@ -305,7 +295,7 @@ public struct HypercallPageInstaller {
 
     /// Entry `index` of a /proc file of 64-bit little-endian entries (pagemap, kpageflags).
     func entry(_ path: String, _ index: UInt64) throws(HypercallPageError) -> UInt64 {
-        let size = Self.procEntrySize
+        let size = PageFrameFiles.entrySize
         let (offset, overflow) = index.multipliedReportingOverflow(by: UInt64(size))
         guard !overflow else { throw HypercallPageError(.system, "\(path): entry \(index) is out of range") }
         let bytes: [UInt8]
@@ -314,7 +304,7 @@ public struct HypercallPageInstaller {
                 try system.pread(fd, count: size, offset: offset)
             }
         } catch { throw HypercallPageError(error) }
-        guard let value = XenVersionDecoding.littleEndian(bytes[...], as: UInt64.self) else {
+        guard let value = LittleEndian.value(bytes[...], as: UInt64.self) else {
             throw HypercallPageError(.system, "\(path): short read")
         }
         return value
@@ -327,18 +317,14 @@ public struct HypercallPageInstaller {
     func frame(of region: MappedRegion) throws(HypercallPageError) -> UInt64 {
         let pageSize = UInt64(max(system.pageSize, 1))
         let entry = try entry(Self.pagemapPath, region.address / pageSize)
-        guard entry & Self.pagemapPresent != 0 else {
+        guard entry & PageFrameFiles.pagemapPresent != 0 else {
             throw HypercallPageError(.system, "\(Self.pagemapPath): the page is not present")
         }
-        let frame = entry & Self.pagemapFrameMask
+        let frame = entry & PageFrameFiles.pagemapFrameMask
         guard frame != 0 else {
             throw HypercallPageError(.permission, "\(Self.pagemapPath) hides page frames (needs CAP_SYS_ADMIN)")
         }
         return frame
-    }
-
-    static func littleEndian(_ v: UInt64) -> [UInt8] {
-        (0..<msrValueSize).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
     }
 }
 

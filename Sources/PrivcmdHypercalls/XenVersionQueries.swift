@@ -1,3 +1,5 @@
+import ABI64
+import XenInterface
 /// What a xen_version sub-op answers, decoded from its return value and argument buffer
 /// (public/version.h).
 public enum XenVersionValue: Sendable, Equatable {
@@ -34,10 +36,16 @@ public enum XenVersionDecoding {
         return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
     }
 
-    static func littleEndian<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type) -> T? {
-        let size = MemoryLayout<T>.size
-        guard bytes.count >= size else { return nil }
-        return bytes.prefix(size).reversed().reduce(T(0)) { $0 << 8 | T($1) }
+    /// One field of `layout` decoded from `bytes`, nil when the buffer is short.
+    static func field(_ path: String, of layout: StructLayout, in bytes: [UInt8]) -> UInt64? {
+        (try? layout.decode(bytes))?[path]
+    }
+
+    /// The C string in character-array field `path` of `layout`.
+    static func text(_ path: String, of layout: StructLayout, in bytes: ArraySlice<UInt8>) -> String {
+        guard let f = layout.field(path) else { return "" }
+        let start = min(bytes.startIndex + f.offset, bytes.endIndex)
+        return cString(bytes[start..<min(start + f.size, bytes.endIndex)])
     }
 
     /// The value of a successful sub-op whose answer is the return value or a fixed buffer.
@@ -54,26 +62,22 @@ public enum XenVersionDecoding {
         case .extraversion, .capabilities, .changeset, .commandline:
             return .text(cString(b))
         case .compile_info:
-            var fields: [String] = []
-            var start = b.startIndex
-            for size in XenVersionLayout.compileInfoFields {
-                let end = min(start + size, b.endIndex)
-                fields.append(cString(b[start..<end]))
-                start = end
-            }
-            return .compileInfo(compiler: fields[0], compileBy: fields[1],
-                                compileDomain: fields[2], compileDate: fields[3])
+            let layout = XenVersionLayout.compileInfo
+            return .compileInfo(compiler: text("compiler", of: layout, in: b),
+                                compileBy: text("compile_by", of: layout, in: b),
+                                compileDomain: text("compile_domain", of: layout, in: b),
+                                compileDate: text("compile_date", of: layout, in: b))
         case .platform_parameters:
-            return littleEndian(b, as: UInt64.self).map { .platformParameters(virtStart: $0) }
+            return field("virt_start", of: XenVersionLayout.platformParameters, in: buffer).map { .platformParameters(virtStart: $0) }
         case .guest_handle:
-            guard b.count >= XenVersionLayout.domainHandleSize else { return nil }
-            return .handle(Array(b.prefix(XenVersionLayout.domainHandleSize)))
+            let size = XenArrayTypedef.xen_domain_handle_t
+            guard b.count >= size else { return nil }
+            return .handle(Array(b.prefix(size)))
         case .get_features:
-            // xen_feature_info: submap after submap_idx.
-            return littleEndian(b.dropFirst(4), as: UInt32.self).map { .features([$0]) }
+            return field("submap", of: XenVersionLayout.featureInfo, in: buffer).map { .features([UInt32(truncatingIfNeeded: $0)]) }
         case .build_id:
             // xen_build_id: rc bytes of buf after len.
-            let body = b.dropFirst(XenVersionLayout.buildIDHeaderSize)
+            let body = b.dropFirst(XenVersionLayout.buildID.size)
             guard rc <= Int64(body.count) else { return nil }
             return .buildID(Array(body.prefix(Int(rc))))
         }
@@ -83,16 +87,33 @@ public enum XenVersionDecoding {
     public static func bufferSize(_ op: XenVersionOp) -> Int {
         switch op {
         case .version, .pagesize: return 0
-        case .extraversion: return XenVersionLayout.XEN_EXTRAVERSION_LEN
-        case .compile_info: return XenVersionLayout.compileInfoFields.reduce(0, +)
-        case .capabilities: return XenVersionLayout.XEN_CAPABILITIES_INFO_LEN
-        case .changeset: return XenVersionLayout.XEN_CHANGESET_INFO_LEN
-        case .platform_parameters: return XenVersionLayout.platformParametersSize
-        case .get_features: return XenVersionLayout.featureInfoSize
-        case .guest_handle: return XenVersionLayout.domainHandleSize
-        case .commandline: return XenVersionLayout.commandlineSize
-        case .build_id: return XenVersionLayout.buildIDHeaderSize
+        case .extraversion: return XenArrayTypedef.XEN_EXTRAVERSION_LEN
+        case .compile_info: return XenVersionLayout.compileInfo.size
+        case .capabilities: return XenArrayTypedef.XEN_CAPABILITIES_INFO_LEN
+        case .changeset: return XenArrayTypedef.XEN_CHANGESET_INFO_LEN
+        case .platform_parameters: return XenVersionLayout.platformParameters.size
+        case .get_features: return XenVersionLayout.featureInfo.size
+        case .guest_handle: return XenArrayTypedef.xen_domain_handle_t
+        case .commandline: return XenArrayTypedef.xen_commandline_t
+        case .build_id: return XenVersionLayout.buildID.size
         }
+    }
+}
+
+/// The argument structures of xen_version and memory_op as privcmd hands them to Xen: the
+/// catalog's descriptions (proven against gcc) in this process's x86_64 layout.
+enum XenVersionLayout {
+    static let compileInfo = StructDescription.xen_compile_info.layout64
+    static let platformParameters = StructDescription.xen_platform_parameters.layout64
+    static let featureInfo = StructDescription.xen_feature_info.layout64
+    /// `len` before the flexible `buf[]`: the structure's size is the offset of `buf`.
+    static let buildID = StructDescription.xen_build_id.layout64
+    static let memoryDomain = StructDescription.xen_memory_domain.layout64
+
+    /// `layout` with `fields` set, the rest zero.
+    static func encode(_ layout: StructLayout, _ fields: [String: UInt64]) -> [UInt8] {
+        // Every value written here fits its field (indices, sizes, DOMID_SELF).
+        (try? layout.encode(StructValue(fields.mapValues { [$0] }))) ?? []
     }
 }
 
@@ -125,14 +146,14 @@ extension PrivcmdHypercaller {
     /// xsm_xen_version: those sub-ops "ignore the permission checks"). So EPERM from
     /// XENVER_version can only come from the kernel; for another sub-op's EPERM, XENVER_version
     /// is asked once to tell the two apart.
-    public func kernelBlocks(_ answer: XenVersionAnswer) throws(HypercallPageError) -> Bool {
+    public func kernelBlocks(_ answer: XenVersionAnswer) throws(HypercallError) -> Bool {
         guard answer.result.errno == .EPERM else { return false }
         if answer.op == .version { return true }
         return try xenVersion(.version).result.errno == .EPERM
     }
 
     /// Issues one xen_version sub-op and decodes its answer.
-    public func xenVersion(_ op: XenVersionOp) throws(HypercallPageError) -> XenVersionAnswer {
+    public func xenVersion(_ op: XenVersionOp) throws(HypercallError) -> XenVersionAnswer {
         let subop = UInt64(op.number)
         switch op {
         case .version, .pagesize:
@@ -141,9 +162,9 @@ extension PrivcmdHypercaller {
         case .get_features:
             var submaps: [UInt32] = []
             for index in 0..<XENFEAT_NR_SUBMAPS {
-                let input = HypercallStub.littleEndian(index) + [0, 0, 0, 0]
-                let (r, out) = try withBuffer(input: input, outputCount: XenVersionLayout.featureInfoSize) {
-                    address throws(HypercallPageError) in try call(.xen_version, [subop, address])
+                let input = XenVersionLayout.encode(XenVersionLayout.featureInfo, ["submap_idx": UInt64(index)])
+                let (r, out) = try withBuffer(input: input, outputCount: XenVersionLayout.featureInfo.size) {
+                    address throws(HypercallError) in try call(.xen_version, [subop, address])
                 }
                 guard case .features(let one)? = XenVersionDecoding.decode(op, rc: r.rc, buffer: out) else {
                     return XenVersionAnswer(op: op, result: r, value: nil)
@@ -155,32 +176,31 @@ extension PrivcmdHypercaller {
             // A NULL argument returns the size; then a buffer of that size receives it.
             let size = try call(.xen_version, [subop, 0])
             guard size.rc > 0 else { return XenVersionAnswer(op: op, result: size, value: nil) }
-            let capacity = XEN_PAGE_SIZE - XenVersionLayout.buildIDHeaderSize
+            let capacity = XEN_PAGE_SIZE - XenVersionLayout.buildID.size
             guard size.rc <= Int64(capacity) else {
-                throw HypercallPageError(.badInput, "build id of \(size.rc) bytes does not fit a page")
+                throw HypercallError(.badInput, "build id of \(size.rc) bytes does not fit a page")
             }
-            let input = HypercallStub.littleEndian(UInt32(size.rc))
-            let (r, out) = try withBuffer(input: input, outputCount: XenVersionLayout.buildIDHeaderSize + Int(size.rc)) {
-                address throws(HypercallPageError) in try call(.xen_version, [subop, address])
+            let input = XenVersionLayout.encode(XenVersionLayout.buildID, ["len": UInt64(size.rc)])
+            let (r, out) = try withBuffer(input: input, outputCount: XenVersionLayout.buildID.size + Int(size.rc)) {
+                address throws(HypercallError) in try call(.xen_version, [subop, address])
             }
             return XenVersionAnswer(op: op, result: r, value: XenVersionDecoding.decode(op, rc: r.rc, buffer: out))
         default:
             let (r, out) = try withBuffer(input: [], outputCount: XenVersionDecoding.bufferSize(op)) {
-                address throws(HypercallPageError) in try call(.xen_version, [subop, address])
+                address throws(HypercallError) in try call(.xen_version, [subop, address])
             }
             return XenVersionAnswer(op: op, result: r, value: XenVersionDecoding.decode(op, rc: r.rc, buffer: out))
         }
     }
 
     /// Issues one of the other read-only hypercalls; the value is the return value.
-    public func readOnly(_ query: ReadOnlyQuery) throws(HypercallPageError) -> HypercallResult {
+    public func readOnly(_ query: ReadOnlyQuery) throws(HypercallError) -> HypercallResult {
         switch query {
         case .maximum_ram_page:
             return try call(.memory_op, [UInt64(MemoryOp.maximum_ram_page.number), 0])
         case .current_reservation:
-            // struct xen_memory_domain { domid_t domid; } (public/memory.h), domid_t is 16 bits.
-            let input = [UInt8(truncatingIfNeeded: DOMID_SELF), UInt8(truncatingIfNeeded: DOMID_SELF >> 8)]
-            let (r, _) = try withBuffer(input: input, outputCount: 0) { address throws(HypercallPageError) in
+            let input = XenVersionLayout.encode(XenVersionLayout.memoryDomain, ["domid": UInt64(DOMID_SELF)])
+            let (r, _) = try withBuffer(input: input, outputCount: 0) { address throws(HypercallError) in
                 try call(.memory_op, [UInt64(MemoryOp.current_reservation.number), address])
             }
             return r

@@ -1,5 +1,5 @@
 import Testing
-import XenSystem
+import Rendering
 
 @Suite struct JSONTests {
     @Test func rendersPrettyAndCompact() {

@@ -1,3 +1,5 @@
+import XenInterface
+
 /// Writes a C program that prints, from Xen's real public headers, what the catalog claims:
 /// each structure's size and alignment, each leaf member's offset and size, and every named
 /// number. Compiled with gcc -m32 or -m64 against /usr/include/xen (Debian libxen-dev), its
@@ -5,18 +7,18 @@
 ///
 /// Output lines: `S <struct> <size> <align>`, `F <struct> <path> <offset> <size>`,
 /// `C <name> <value>`.
-public enum CProbe {
+package enum CProbe {
     /// The headers a guest includes for the covered structures.
-    public static let headers = [
+    package static let headers = [
         "xen.h", "memory.h", "grant_table.h", "event_channel.h", "vcpu.h", "sched.h", "physdev.h",
         "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "hvm/params.h", "errno.h",
         "arch-x86/hvm/start_info.h",
     ]
 
     /// `__XEN_INTERFACE_VERSION__` = `__XEN_LATEST_INTERFACE_VERSION__` of Xen 4.17 (public/xen-compat.h).
-    public static let interfaceVersion = "0x00040e00"
+    package static let interfaceVersion = "0x00040e00"
 
-    public static func source(_ layouts: [(description: StructDescription, layout: StructLayout)],
+    package static func source(_ layouts: [(description: StructDescription, layout: StructLayout)],
                               constants: [XenConstantGroup] = XenConstantGroup.all) -> String {
         var lines = [
             "#define __XEN_INTERFACE_VERSION__ \(interfaceVersion)",

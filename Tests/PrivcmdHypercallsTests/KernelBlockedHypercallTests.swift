@@ -1,6 +1,11 @@
 import Testing
+import HypercallPage
+import HypercallPageInstall
+@testable import PrivcmdHypercalls
+import Rendering
+import XenInterface
 import XenSystem
-@testable import HypercallPage
+import XenSystemTesting
 
 /// A domU's privcmd without unrestricted=1 (the kernel answers every hypercall with EPERM)
 /// against Xen refusing only what it refuses an unprivileged guest (XSM_PRIV sub-ops).

@@ -1,8 +1,12 @@
 import Foundation
 import CPUIDProbe
-import Testing
+import HypercallPage
+@testable import HypercallPageInstall
+import Rendering
+import XenInterface
 import XenSystem
-@testable import HypercallPage
+import XenSystemTesting
+import Testing
 
 /// The install target as the CPUID probe fills it, from leaf tables shaped like the real Xen
 /// 4.17 guests of the stage (Xen leaves 0x40000000..0x40000005, MSR base 0x40000000).

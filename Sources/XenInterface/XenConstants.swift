@@ -1,0 +1,116 @@
+// The Xen public-interface facts that are not a structure of the catalog and not a generated
+// number: the sub-op sets this toolkit issues, typed over the generated constants, and the few
+// sizes and ids the headers define as macros over types. Each cites its header (xen.git
+// RELEASE-4.17.7, xen/include/public/); XenInterfaceTests compare every value here with gcc's
+// reading of libxen-dev's headers.
+
+/// `XENVER_*` sub-operations of xen_version, public/version.h, in header order. The case name
+/// is the header's name without `XENVER_`.
+public enum XenVersionOp: String, CaseIterable, Sendable {
+    case version              // arg NULL; returns major << 16 | minor
+    case extraversion         // arg xen_extraversion_t (char[16])
+    case compile_info         // arg xen_compile_info_t
+    case capabilities         // arg xen_capabilities_info_t (char[1024])
+    case changeset            // arg xen_changeset_info_t (char[64])
+    case platform_parameters  // arg xen_platform_parameters_t { xen_ulong_t virt_start; }
+    case get_features         // arg xen_feature_info_t { unsigned submap_idx; uint32_t submap; }
+    case pagesize             // arg NULL; returns the page size
+    case guest_handle         // arg xen_domain_handle_t (uint8_t[16])
+    case commandline          // arg xen_commandline_t (char[1024])
+    case build_id             // arg xen_build_id_t { uint32_t len; unsigned char buf[]; }
+
+    /// The name without the `XENVER_` prefix, as the CLI spells it.
+    public var name: String { rawValue }
+
+    /// The sub-op number (`XENVER_*`).
+    public var number: UInt32 {
+        switch self {
+        case .version: XENVER.version
+        case .extraversion: XENVER.extraversion
+        case .compile_info: XENVER.compile_info
+        case .capabilities: XENVER.capabilities
+        case .changeset: XENVER.changeset
+        case .platform_parameters: XENVER.platform_parameters
+        case .get_features: XENVER.get_features
+        case .pagesize: XENVER.pagesize
+        case .guest_handle: XENVER.guest_handle
+        case .commandline: XENVER.commandline
+        case .build_id: XENVER.build_id
+        }
+    }
+
+    /// The sub-op called `name` (without `XENVER_`).
+    public init?(name: String) { self.init(rawValue: name) }
+    /// The sub-op with number `number`.
+    public init?(number: UInt32) {
+        guard let op = XenVersionOp.allCases.first(where: { $0.number == number }) else { return nil }
+        self = op
+    }
+}
+
+/// `XENMEM_*` read-only sub-operations of memory_op, public/memory.h.
+public enum MemoryOp: String, Sendable, CaseIterable {
+    case maximum_ram_page     // arg NULL; never fails
+    case current_reservation  // arg struct xen_memory_domain { domid_t domid; }
+    case maximum_reservation  // arg struct xen_memory_domain
+    case maximum_gpfn         // arg struct xen_memory_domain
+
+    /// The sub-op number (`XENMEM_*`).
+    public var number: UInt32 {
+        switch self {
+        case .maximum_ram_page: XENMEM.maximum_ram_page
+        case .current_reservation: XENMEM.current_reservation
+        case .maximum_reservation: XENMEM.maximum_reservation
+        case .maximum_gpfn: XENMEM.maximum_gpfn
+        }
+    }
+
+    /// The sub-op with number `number`.
+    public init?(number: UInt32) {
+        guard let op = MemoryOp.allCases.first(where: { $0.number == number }) else { return nil }
+        self = op
+    }
+}
+
+/// `SCHEDOP_*` sub-operations of sched_op that this toolkit issues, public/sched.h.
+public enum SchedOp: String, Sendable, CaseIterable {
+    /// Gives up the rest of the time slice (arg NULL).
+    case yield
+
+    /// The sub-op number (`SCHEDOP_*`).
+    public var number: UInt32 {
+        switch self {
+        case .yield: SCHEDOP.yield
+        }
+    }
+}
+
+/// The sizes of the character and byte arrays public/version.h and public/xen.h declare as
+/// typedefs: they have no structure in the catalog, so they are written here, once.
+public enum XenArrayTypedef {
+    /// `XEN_EXTRAVERSION_LEN`, sizeof(xen_extraversion_t) (public/version.h).
+    public static let XEN_EXTRAVERSION_LEN = 16
+    /// `XEN_CAPABILITIES_INFO_LEN`, sizeof(xen_capabilities_info_t) (public/version.h).
+    public static let XEN_CAPABILITIES_INFO_LEN = 1024
+    /// `XEN_CHANGESET_INFO_LEN`, sizeof(xen_changeset_info_t) (public/version.h).
+    public static let XEN_CHANGESET_INFO_LEN = 64
+    /// sizeof(xen_commandline_t) (public/version.h: `char xen_commandline_t[1024]`).
+    public static let xen_commandline_t = 1024
+    /// sizeof(xen_domain_handle_t) (public/xen.h: `uint8_t xen_domain_handle_t[16]`, the toolstack's UUID).
+    public static let xen_domain_handle_t = 16
+}
+
+/// public/features.h `XENFEAT_NR_SUBMAPS`: how many 32-bit submaps XENVER_get_features reports.
+public let XENFEAT_NR_SUBMAPS: UInt32 = 1
+
+/// public/xen.h `DOMID_SELF` (a domid_t, 16 bits): "used in certain contexts to refer to oneself".
+public let DOMID_SELF: UInt16 = 0x7FF0
+
+/// x86 pages are 4 KiB (Xen xen/arch/x86/include/asm/page.h PAGE_SHIFT; Linux include/xen/page.h
+/// XEN_PAGE_SHIFT): the hypercall page and argument buffers are such pages.
+public let XEN_PAGE_SHIFT: UInt64 = 12
+/// `1 << XEN_PAGE_SHIFT`.
+public let XEN_PAGE_SIZE = 1 << Int(XEN_PAGE_SHIFT)
+
+/// xen/arch/x86/include/asm/hypercall.h HYPERCALL_VECTOR: the 32-bit PV hypercall trap (int $0x82).
+public let HYPERCALL_VECTOR: UInt8 = 0x82
