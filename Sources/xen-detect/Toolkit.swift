@@ -9,6 +9,13 @@ struct Toolkit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xen-detect",
         abstract: "Detect Xen and other hypervisors, and poke Xen's guest interface.",
+        discussion: """
+            Without a subcommand, xen-detect is the drop-in for Xen's own tool \
+            (tools/misc/xen-detect.c): the same options (-h, -q, -P, -H, -N), lines and exit \
+            statuses; `xen-detect -h` prints Xen's usage. The subcommands below go further. \
+            `xen-detect help <subcommand> [<subcommand>]` or `xen-detect <subcommand> --help` \
+            shows a command's help.
+            """,
         subcommands: [
             // Registered subcommands; each file adds one line here.
             LeavesCommand.self,
@@ -19,9 +26,43 @@ struct Toolkit: ParsableCommand {
         ]
     )
 
-    /// Names that route the command line to this parser instead of the drop-in.
-    static var subcommandNames: Set<String> {
-        Set(configuration.subcommands.map { $0._commandName })
+    /// The subcommands' names, in the order `help` lists them.
+    static var subcommandNames: [String] { configuration.subcommands.map { $0._commandName } }
+
+    /// First words that route the command line to this parser instead of the drop-in:
+    /// the subcommands and ArgumentParser's `help`.
+    static var routedWords: Set<String> { Set(subcommandNames + ["help"]) }
+
+    /// A first word that is neither an option nor a subcommand: one line naming the closest
+    /// subcommand, status 64. (Xen's xen-detect ignores operands; running detection for a
+    /// misspelt subcommand would answer a question nobody asked.)
+    static func unknownSubcommand(_ word: String) -> Never {
+        let candidates = subcommandNames + ["help"]
+        let closest = candidates.min { editDistance(word, $0) < editDistance(word, $1) }
+        var message = "unknown subcommand '\(word)'"
+        if let closest, editDistance(word, closest) <= max(2, closest.count / 3) {
+            message += " (did you mean '\(closest)'?)"
+        } else {
+            message += " (subcommands: \(subcommandNames.joined(separator: ", ")); see 'xen-detect help')"
+        }
+        printError(message)
+        Glibc.exit(ExitStatus.usage.rawValue)
+    }
+
+    /// Levenshtein distance between two words (insertions, deletions, substitutions).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let substitution = previous + (a[i - 1] == b[j - 1] ? 0 : 1)
+                previous = row[j]
+                row[j] = min(substitution, row[j] + 1, row[j - 1] + 1)
+            }
+        }
+        return row[b.count]
     }
 
     /// Parses and runs a subcommand; every failure is one line on stderr and a distinct status.

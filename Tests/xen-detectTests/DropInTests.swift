@@ -7,7 +7,7 @@ import Testing
 
     static let flagSets: [[String]] = [
         [], ["-q"], ["-P"], ["-H"], ["-N"], ["--quiet"], ["--pv"], ["--hvm"], ["--none"],
-        ["-qP"], ["-Pq"], ["-q", "-N"], ["-h"], ["--help"], ["--bogus"], ["-x"], ["--"], ["extra"],
+        ["-qP"], ["-Pq"], ["-q", "-N"], ["-h"], ["--help"], ["--bogus"], ["-x"], ["--"], ["-q", "extra"],
         ["--qu"], ["--h"], ["-P", "-N"],
     ]
 

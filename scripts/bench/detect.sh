@@ -8,14 +8,21 @@ bash scripts/setup.sh
 bin=$(bash scripts/build-release.sh)
 runs=${RUNS:-1000}
 json=$(mktemp)
+# BEFORE=path/to/an/earlier/xen-detect adds that build to the same run (before/after a change).
+before=()
+[ -n "${BEFORE:-}" ] && before=(-n before "$BEFORE")
 hyperfine -N --warmup 50 --runs "$runs" --export-json "$json" \
-  -n debian /usr/bin/xen-detect -n ours "$bin" >&2
+  -n debian /usr/bin/xen-detect "${before[@]}" -n ours "$bin" >&2
 python3 - "$json" <<'PY'
 import json, sys, statistics
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 d, o = r["debian"], r["ours"]
 dm, om = statistics.median(d["times"]) * 1e3, statistics.median(o["times"]) * 1e3
 print(f"| Debian xen-detect (C, dynamic) | {dm:.3f} ms | {d['mean']*1e3:.3f} ± {d['stddev']*1e3:.3f} ms | 1.00 |")
+if "before" in r:
+    b = r["before"]
+    bm = statistics.median(b["times"]) * 1e3
+    print(f"| xen-detect before the change (Swift, static) | {bm:.3f} ms | {b['mean']*1e3:.3f} ± {b['stddev']*1e3:.3f} ms | {bm/dm:.2f} |")
 print(f"| xen-detect (Swift, static) | {om:.3f} ms | {o['mean']*1e3:.3f} ± {o['stddev']*1e3:.3f} ms | {om/dm:.2f} |")
 PY
 rm -f "$json"
