@@ -15,6 +15,8 @@ packages=(
   binutils gzip    # strip, and Xen's ELF unpacked for QEMU (the real-Xen stage installs the rest)
   jq               # the fuzz build reads the package's module graph
   util-linux       # setpriv: bad-input tests run as an unprivileged user
+  man-db groff-base # man -l --warnings: the generated man page renders without warnings
+  bash-completion zsh fish  # each generated completion script is loaded in its shell
 )
 
 missing=()

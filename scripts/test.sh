@@ -37,6 +37,10 @@ if [ "$skipped" -gt 0 ]; then
   refuse_in_ci "$skipped unit/CLI test(s) skipped"
 fi
 
+echo "== the man page and the shell completions, generated from the CLI's definitions"
+bash scripts/man.sh --check >/dev/null
+bash scripts/completions.sh --check >/dev/null
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan

@@ -33,6 +33,11 @@ struct Toolkit: ParsableCommand {
     /// the subcommands and ArgumentParser's `help`.
     static var routedWords: Set<String> { Set(subcommandNames + ["help"]) }
 
+    /// ArgumentParser's own options that generate text from the definitions (completion scripts,
+    /// the completions' callback, the help dump the manual generator reads): routed past the
+    /// drop-in, which would otherwise print Xen's usage for them.
+    static let generatorOptions: Set<String> = ["--generate-completion-script", "---completion", "--experimental-dump-help"]
+
     /// A first word that is neither an option nor a subcommand: one line naming the closest
     /// subcommand, status 64. (Xen's xen-detect ignores operands; running detection for a
     /// misspelt subcommand would answer a question nobody asked.)

@@ -4,6 +4,9 @@
 // the C tool. A first word that is neither is an error (64) naming the closest subcommand: the one
 // deliberate difference from Xen's tool, whose getopt ignores operands (README, "Drop-in").
 let arguments = Array(CommandLine.arguments.dropFirst())
+if let first = arguments.first, Toolkit.generatorOptions.contains(first) {
+    Toolkit.runSubcommand(arguments)  // the man page and completion scripts come from the toolkit's parser
+}
 if let first = arguments.first, !first.hasPrefix("-") {
     guard Toolkit.routedWords.contains(first) else { Toolkit.unknownSubcommand(first) }
     Toolkit.runSubcommand(arguments)
