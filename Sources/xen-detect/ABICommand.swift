@@ -104,14 +104,7 @@ enum ABIText {
 
     /// A number argument: decimal, 0x hex, or negative decimal (two's complement in 64 bits).
     static func number(_ text: String) throws(ABICommandError) -> UInt64 {
-        let value: UInt64?
-        if text.hasPrefix("0x") || text.hasPrefix("0X") {
-            value = UInt64(text.dropFirst(2), radix: 16)
-        } else if text.hasPrefix("-") {
-            value = Int64(text).map { UInt64(bitPattern: $0) }
-        } else {
-            value = UInt64(text)
-        }
+        let value = text.hasPrefix("-") ? Int64(text).map { UInt64(bitPattern: $0) } : NumberSyntax.unsigned(text)
         guard let value else { throw ABICommandError(.usage, "not a number: '\(text)'") }
         return value
     }

@@ -56,26 +56,22 @@ struct ABIListCommand: ParsableCommand {
             return
         }
         print("Structures (\(Catalog.structures.count)): name, header, size x86_32/x86_64, compat")
-        for description in Catalog.structures {
+        printTable(Catalog.structures.map { description in
             let size32 = description.architectures.contains(.x86_32) ? String(description.layout32.size) : "-"
             let size64 = description.architectures.contains(.x86_64) ? String(description.layout64.size) : "-"
-            print("  \(pad(description.name, 40)) \(pad(description.header, 24)) \(pad(size32 + "/" + size64, 11)) "
-                + Self.compatStatus(description.name))
-        }
+            return [description.name, description.header, size32 + "/" + size64, Self.compatStatus(description.name)]
+        })
         print("Arrays behind guest handles translated element by element (\(CompatHandleArrays.all.count)): "
             + "STRUCT.HANDLE, element, count member, direction")
-        for array in CompatHandleArrays.all {
-            print("  \(pad(array.name, 40)) \(pad(array.element.rawValue, 12)) \(pad(array.count, 15)) "
-                + array.direction.rawValue)
-        }
+        printTable(CompatHandleArrays.all.map { [$0.name, $0.element.rawValue, $0.count, $0.direction.rawValue] })
         print("Hypercalls (\(HypercallSignature.all.count)): number, name, arguments (x86_32 | x86_64 where they differ)")
-        for hypercall in HypercallSignature.all {
+        printTable(HypercallSignature.all.map { hypercall in
             let args32 = hypercall.arguments(.x86_32).map { $0.kind == .wide ? $0.name + ":64" : $0.name }
             let args64 = hypercall.arguments(.x86_64).map(\.name)
             let args = args32 == args64 ? args32.joined(separator: ", ")
                 : args32.joined(separator: ", ") + " | " + args64.joined(separator: ", ")
-            print("  \(pad(String(hypercall.number), 3)) \(pad(hypercall.name, 30)) (\(args))")
-        }
+            return [String(hypercall.number), hypercall.name, "(\(args))"]
+        })
         print("Sub-ops and other numbers, by group (header):")
         for group in XenConstantGroup.all.dropFirst() {
             let values = group.constants.map { "\(group.prefix)\($0.name)=\($0.value)" }.joined(separator: " ")
@@ -83,7 +79,7 @@ struct ABIListCommand: ParsableCommand {
         }
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    private func printTable(_ rows: [[String]]) {
+        for line in TextTable(rows).lines(indent: "  ") { print(line) }
     }
 }

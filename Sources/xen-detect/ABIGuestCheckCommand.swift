@@ -22,7 +22,7 @@ struct ABIGuestCheckCommand: ParsableCommand {
     var results64: String
 
     @Option(name: .long, help: "The sentinel the plans were written with.")
-    var sentinel: UInt8 = HypercallPlan.defaultSentinel
+    var sentinel: Number<UInt8> = Number(HypercallPlan.defaultSentinel)
 
     func run() throws {
         func load(_ path: String) throws -> GuestResults {
@@ -32,7 +32,7 @@ struct ABIGuestCheckCommand: ParsableCommand {
             return try GuestResults(parsing: String(decoding: bytes, as: UTF8.self))
         }
         var checks = RealXenChecks(results32: try load(results32), results64: try load(results64),
-                                   sentinel: sentinel)
+                                   sentinel: sentinel.value)
         let verdicts = checks.run()
         for verdict in verdicts { print(verdict.line) }
         let failed = verdicts.filter { !$0.passed }.count

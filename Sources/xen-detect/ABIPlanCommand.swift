@@ -23,7 +23,7 @@ struct ABIPlanCommand: ParsableCommand {
     var output: String?
 
     @Option(name: .long, help: "The byte every buffer is filled with past its input (0-255).")
-    var sentinel: UInt8 = HypercallPlan.defaultSentinel
+    var sentinel: Number<UInt8> = Number(HypercallPlan.defaultSentinel)
 
     @Flag(name: .long, help: "List the calls, their registers and buffers, instead of writing the plan.")
     var list = false
@@ -32,7 +32,7 @@ struct ABIPlanCommand: ParsableCommand {
     var names: [String] = []
 
     func run() throws {
-        let plan = try PlanCatalog.plan(abi, names: names, sentinel: sentinel)
+        let plan = try PlanCatalog.plan(abi, names: names, sentinel: sentinel.value)
         if list {
             print(PlanListing.text(plan), terminator: "")
             return

@@ -28,7 +28,7 @@ struct HypercallPageShow: ParsableCommand {
     var flavor: HypercallStubFlavor?
 
     @Option(name: .long, help: "The CPU whose MSR device an install would use.")
-    var cpu: Int = 0
+    var cpu: Number<Int> = Number(0)
 
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
@@ -48,11 +48,11 @@ struct HypercallPageShow: ParsableCommand {
                 ("context", target.context.map { .string($0.rawValue) } ?? .null),
                 ("leafBase", .uint(UInt64(target.leafBase))),
                 ("msr", .uint(UInt64(target.hypercallMSR))),
-                ("msrDevice", .string("/dev/cpu/\(cpu)/msr")),
+                ("msrDevice", .string("/dev/cpu/\(cpu.value)/msr")),
             ]
             lines += [
                 "Xen leaves at 0x\(String(target.leafBase, radix: 16)), context \(target.context?.rawValue ?? "unknown")",
-                "hypercall MSR 0x\(String(target.hypercallMSR, radix: 16)) (leaf 0x\(String(target.leafBase + 2, radix: 16)) EBX), written through /dev/cpu/\(cpu)/msr",
+                "hypercall MSR 0x\(String(target.hypercallMSR, radix: 16)) (leaf 0x\(String(target.leafBase + 2, radix: 16)) EBX), written through /dev/cpu/\(cpu.value)/msr",
             ]
         }
         members.append(("flavor", shown.map { .string($0.rawValue) } ?? .null))
@@ -94,13 +94,13 @@ struct HypercallPageInstall: ParsableCommand {
     var yesWriteMSR = false
 
     @Option(name: .long, help: "The CPU whose /dev/cpu/N/msr takes the write.")
-    var cpu: Int = 0
+    var cpu: Number<Int> = Number(0)
 
-    @Option(name: .long, help: "The MSR to write (hex or decimal); only the one CPUID names is accepted.")
-    var msr: String?
+    @Option(name: .long, help: "The MSR to write, in hex (0x optional); only the one CPUID names is accepted.")
+    var msr: MSRNumber?
 
     @Option(name: .customLong("page-index"), help: "The page index in the MSR value; only 0 is accepted.")
-    var pageIndex: UInt64 = 0
+    var pageIndex: Number<UInt64> = Number(0)
 
     @Flag(name: .customLong("no-call"), help: "Do not call an entry of the installed page.")
     var noCall = false
@@ -112,18 +112,11 @@ struct HypercallPageInstall: ParsableCommand {
     var json = false
 
     func run() throws {
-        var requestedMSR: UInt32? = nil
-        if let msr {
-            let digits = msr.hasPrefix("0x") || msr.hasPrefix("0X") ? String(msr.dropFirst(2)) : msr
-            guard let value = UInt32(digits, radix: msr.count == digits.count ? 10 : 16) else {
-                throw HypercallPageError(.usage, "bad MSR number '\(msr)'")
-            }
-            requestedMSR = value
-        }
+        let requestedMSR = msr?.value
         let system = LinuxSystem()
         let installer = HypercallPageInstaller(system: system)
         let target = try HypercallTarget.detect(system: system)
-        let request = InstallRequest(cpu: cpu, msr: requestedMSR, pageIndex: pageIndex, writeEnabled: yesWriteMSR)
+        let request = InstallRequest(cpu: cpu.value, msr: requestedMSR, pageIndex: pageIndex.value, writeEnabled: yesWriteMSR)
         let page = try installer.install(target, request)
         defer { installer.release(page) }
         var call: UserModeCall? = nil

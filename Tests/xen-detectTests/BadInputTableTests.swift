@@ -231,7 +231,7 @@ import XenCompat
             nonXenHostOnly: true),
         Row(id: "hypercall-page-install-bad-msr", what: "an --msr that is not a number (refused before detection, on any host)",
             arguments: ["hypercall-page", "install", "--msr", "0xzz"],
-            error: "bad MSR number '0xzz'", status: 64),
+            error: "The value '0xzz' is invalid for '--msr <msr>'", status: 64),
         Row(id: "hypercall-page-verify-missing", what: "the page file does not exist",
             arguments: ["hypercall-page", "verify", "--file", "{FILE}"],
             error: "cannot read {FILE}", status: 66),

@@ -42,3 +42,47 @@ import Testing
         #expect(r.stderr == "xen-detect: unknown subcommand 'zzzzzzzz' (subcommands: \(Self.subcommands.joined(separator: ", ")); see 'xen-detect help')\n")
     }
 }
+
+/// Tables align whatever their content (a long header name used to push its row out of line).
+@Suite struct TableAlignmentTests {
+    @Test func abiListColumnsAlign() throws {
+        let r = try Binary.run(["abi", "list"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("Structures") }),
+              let end = lines.firstIndex(where: { $0.hasPrefix("Arrays") }) else {
+            Issue.record("abi list has no structure section"); return
+        }
+        let rows = lines[(start + 1)..<end]
+        #expect(rows.count > 100)
+        // The size column (NN/NN or -/NN) starts at the same offset on every row.
+        let offsets = Set(rows.compactMap { row in row.range(of: #"  [0-9-]+/[0-9-]+  "#, options: .regularExpression).map { row.distance(from: row.startIndex, to: $0.lowerBound) } })
+        #expect(offsets.count == 1, "size column offsets: \(offsets.sorted())")
+        #expect(!rows.contains { $0.hasSuffix(" ") })
+    }
+}
+
+/// Numbers read the same way in every command: decimal, or hex after 0x; MSR numbers are hex with
+/// or without 0x (as the SDM writes them).
+@Suite struct NumberArgumentTests {
+    @Test func sentinelTakesDecimalAndHex() throws {
+        let decimal = try Binary.run(["abi", "plan", "--abi", "64", "--sentinel", "165", "--list"])
+        let hex = try Binary.run(["abi", "plan", "--abi", "64", "--sentinel", "0xa5", "--list"])
+        #expect(decimal.status == 0 && hex.status == 0)
+        #expect(decimal.stdout == hex.stdout)
+        for bad in ["0x", "0x1ff", "256", "+5", "0x-1", "a5"] {
+            let r = try Binary.run(["abi", "plan", "--abi", "64", "--sentinel", bad, "--list"])
+            #expect(r.status == 64, "--sentinel \(bad)")
+        }
+    }
+
+    /// Both spellings of the MSR parse (the command then stops at detection: no Xen here, 69, or
+    /// refuses without consent, 78); a non-hex one is a usage error. Nothing is written either way.
+    @Test func msrIsHexWithOrWithoutPrefix() throws {
+        let bare = try Binary.run(["hypercall-page", "install", "--msr", "40000000"])
+        let prefixed = try Binary.run(["hypercall-page", "install", "--msr", "0x40000000"])
+        #expect(bare.status != 64 && bare.status == prefixed.status && bare.stderr == prefixed.stderr)
+        #expect(try Binary.run(["hypercall-page", "install", "--msr", "4000000g"]).status == 64)
+        #expect(try Binary.run(["hypercall-page", "install", "--msr", "1ffffffff"]).status == 64)
+    }
+}
