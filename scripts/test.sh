@@ -37,6 +37,9 @@ if [ "$skipped" -gt 0 ]; then
   refuse_in_ci "$skipped unit/CLI test(s) skipped"
 fi
 
+echo "== the example package: a dependent package's tests through the library products"
+bash scripts/example.sh
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan
