@@ -40,3 +40,9 @@ let package = Package(
         ),
     ]
 )
+
+// Using a member of a module needs that module's own import (SE-0444), and the build's
+// --explicit-target-dependency-import-check error needs each import declared above.
+for target in package.targets {
+    target.swiftSettings = [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -1,5 +1,6 @@
 import CPUIDProbe
 import Foundation
+import XenSystem
 
 /// Recorded `cpuid -r` dumps in Fixtures/, named after the machine they were recorded on.
 enum Fixture {
