@@ -1,5 +1,6 @@
 import ABI32
 import ABI64
+import GuestDriver
 import Testing
 import XenCompat
 import XenInterface
@@ -76,5 +77,25 @@ import XenSystem
         }
         // Xen's own behaviour, asked for explicitly, keeps the low 32 bits.
         #expect(try translator.toCompat(native, narrowing: .xen) == [0x0b, 0, 0, 0, 0x00, 0x09, 0x11, 0x00])
+    }
+
+    /// The driver's own structure: a round trip keeps every value (sector is 64 bits in both ABIs),
+    /// and a 64-bit backend's nr_frames above 2^32 - 1 cannot reach a 32-bit frontend.
+    @Test func ringRequestOfTheDriver() throws {
+        let translator = try CompatTranslator(.demo_ring_request)
+        let fits = StructValue(["id": [7], "sector": [0x1_2345_6789], "nr_frames": [16], "frames": [0x10_9000],
+                                "flags": [1], "pad": [0, 0], "cookie": [0xfeed_f00d_cafe_beef]])
+        let compat = try translator.compat.encode(fits)
+        let native = try translator.toNative(compat)
+        #expect(try translator.native.decodeExactly(native) == fits)
+        #expect(try translator.toCompat(native) == compat)
+
+        var tooWide = fits
+        tooWide["nr_frames"] = 0x1_0000_0000
+        #expect(throws: ABIError.unrepresentable(structure: "demo_ring_request", field: "nr_frames",
+                                                 value: 0x1_0000_0000, errno: .ERANGE,
+                                                 xen: translator.xenNarrowing(of: "nr_frames"))) {
+            try translator.toCompat(try translator.native.encode(tooWide))
+        }
     }
 }
