@@ -41,6 +41,9 @@ echo "== the man page and the shell completions, generated from the CLI's defini
 bash scripts/man.sh --check >/dev/null
 bash scripts/completions.sh --check >/dev/null
 
+echo "== the example package: a dependent package's tests through the library products"
+bash scripts/example.sh
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan
