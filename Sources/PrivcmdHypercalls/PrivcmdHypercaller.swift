@@ -3,7 +3,9 @@ import XenSystem
 
 /// Whether a hypercall only reads, or changes hypervisor state.
 public enum HypercallEffect: Sendable, Equatable {
+    /// In the read-only set below: `PrivcmdHypercaller` issues it.
     case readOnly
+    /// Anything else, known or not: refused unless state changes are allowed (tests only).
     case changesState
 
     /// The read-only set this toolkit knows: every xen_version sub-op, memory_op's
