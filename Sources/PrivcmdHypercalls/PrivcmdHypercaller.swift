@@ -51,10 +51,10 @@ public struct HypercallError: ClassifiedError, Equatable {
 /// read-only (`xenVersion`, `readOnly`): a raw call takes addresses Xen writes through, so it is
 /// package-internal, as is enabling calls outside the read-only set.
 public final class PrivcmdHypercaller {
-    /// The privcmd device (`Privcmd.devicePath`).
-    public static let privcmdPath = Privcmd.devicePath
-    /// The hypercall buffer device (`Privcmd.bufferDevicePath`).
-    public static let bufferDevicePath = Privcmd.bufferDevicePath
+    /// The privcmd device (`Privcmd.devicePath`, the one definition).
+    package static let privcmdPath = Privcmd.devicePath
+    /// The hypercall buffer device (`Privcmd.bufferDevicePath`, the one definition).
+    package static let bufferDevicePath = Privcmd.bufferDevicePath
 
     let system: any HypervisorCalls
     let privcmd: FileDescriptor

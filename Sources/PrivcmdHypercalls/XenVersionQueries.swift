@@ -139,8 +139,8 @@ public enum ReadOnlyQuery: String, CaseIterable, Sendable {
 }
 
 extension PrivcmdHypercaller {
-    /// What to do when the kernel blocks privcmd's hypercalls (see `kernelBlocksHypercalls`).
-    public static let kernelBlocksMessage =
+    /// The CLI's advice when the kernel blocks privcmd's hypercalls (see `kernelBlocks(_:)`).
+    package static let kernelBlocksMessage =
         "the kernel blocks hypercalls through \(privcmdPath) in this domU (Linux's xen-privcmd allows a domU only " +
         "its target domain's); reload it with unrestricted=1: rmmod xenfs xen_privcmd; modprobe xen-privcmd unrestricted=1"
 
