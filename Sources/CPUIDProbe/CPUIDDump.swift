@@ -3,11 +3,17 @@ import XenSystem
 
 /// Why a recorded dump was rejected. Line numbers count from 1.
 public enum CPUIDDumpError: Error, Equatable, CustomStringConvertible {
+    /// Line `line` is neither blank, a `#` comment, a `CPU N:` header nor a complete leaf line;
+    /// `reason` says which part is wrong.
     case syntax(line: Int, reason: String)
+    /// Line `line` records `leaf`/`subleaf` a second time under the same CPU header.
     case duplicate(line: Int, leaf: UInt32, subleaf: UInt32)
+    /// No CPU in the text has a single leaf line.
     case empty
+    /// The text is `bytes` long, more than `CPUIDDump.maximumBytes`; nothing was parsed.
     case tooLarge(bytes: Int)
 
+    /// One line naming the dump line and what is wrong with it.
     public var description: String {
         switch self {
         case .syntax(let line, let reason): return "dump line \(line): \(reason)"
@@ -25,18 +31,25 @@ public enum CPUIDDumpError: Error, Equatable, CustomStringConvertible {
 public struct CPUIDDump: Equatable, Sendable {
     /// One CPU's leaves, in file order.
     public struct CPU: Equatable, Sendable {
+        /// The header without its colon ("CPU", "CPU 3"); "CPU" for leaves before any header.
         public var label: String
+        /// Each leaf line as (leaf, sub-leaf) and its four registers, in the order of the file.
         public var leaves: [(key: TableCPUID.Key, registers: CPUIDRegisters)]
 
+        /// Same label and the same leaves in the same order (tuples are not `Equatable`).
         public static func == (a: CPU, b: CPU) -> Bool {
             a.label == b.label && a.leaves.elementsEqual(b.leaves) { $0.key == $1.key && $0.registers == $1.registers }
         }
     }
 
+    /// The largest dump accepted, in bytes (16 MiB): `init(parsing:)` throws `.tooLarge` above it,
+    /// and `SourceSpecification.open` stops reading a bigger file with EFBIG.
     public static let maximumBytes = 16 << 20
 
+    /// The CPUs in file order, each with its leaves (a CPU header with no leaves is kept, empty).
     public var cpus: [CPU]
 
+    /// A dump of `cpus`, as parsed or built by a test.
     public init(cpus: [CPU]) { self.cpus = cpus }
 
     /// Parses `cpuid -r` text. Blank lines and `#` comments are allowed; anything else that is
@@ -190,7 +203,8 @@ public struct CPUIDDump: Equatable, Sendable {
         return UInt32(digits, radix: 16)
     }
 
-    /// The first CPU's leaves as a source.
+    /// The leaves of the `index`th CPU that has any (the first by default) as a source named `name`;
+    /// nil when there are not that many.
     public func source(name: String, cpu index: Int = 0) -> TableCPUID? {
         let nonEmpty = cpus.filter { !$0.leaves.isEmpty }
         guard nonEmpty.indices.contains(index) else { return nil }

@@ -6,6 +6,7 @@ import XenSystem
 public protocol CPUIDSource {
     /// A short name for reports ("native", "pv", "devcpu:0", "dump:FILE", "table").
     var name: String { get }
+    /// EAX, EBX, ECX, EDX of CPUID with EAX = `leaf` and ECX = `subleaf`, as this source answers it.
     func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters
 }
 
@@ -20,6 +21,8 @@ public enum CPUIDSourceError: ClassifiedError, Equatable {
     /// A recorded dump could not be parsed.
     case dump(CPUIDDumpError)
 
+    /// The failure class (and so the CLI's exit status): a fault is `.unavailable`, a device error
+    /// keeps its own kind, a short read is `.system`, a bad dump `.badInput`.
     public var kind: FailureKind {
         switch self {
         case .notPVContext: return .unavailable
@@ -29,6 +32,7 @@ public enum CPUIDSourceError: ClassifiedError, Equatable {
         }
     }
 
+    /// One line for stderr; a device or dump error prints its own message.
     public var description: String {
         switch self {
         case .notPVContext:
@@ -45,8 +49,11 @@ public enum CPUIDSourceError: ClassifiedError, Equatable {
 
 /// The CPUID instruction as this process executes it (each execution in a guest is a VM exit).
 public struct NativeCPUID: CPUIDSource {
+    /// The instruction needs no state: any value executes it.
     public init() {}
+    /// "native".
     public var name: String { "native" }
+    /// Executes CPUID (through CXenShim); never throws.
     public func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters {
         Processor.cpuid(leaf: leaf, subleaf: subleaf)
     }
@@ -55,8 +62,12 @@ public struct NativeCPUID: CPUIDSource {
 /// CPUID behind Xen's forced-emulation prefix: in a PV guest Xen answers it with the guest's
 /// view (its own leaves included); everywhere else it faults and this source throws `.notPVContext`.
 public struct ForcedEmulationCPUID: CPUIDSource {
+    /// The probe needs no state: any value executes it.
     public init() {}
+    /// "pv".
     public var name: String { "pv" }
+    /// Executes XEN_CPUID (public/arch-x86/xen.h: XEN_EMULATE_PREFIX `ud2a; .ascii "xen"`, then
+    /// cpuid), recovering from the SIGILL; throws `.notPVContext` when it faults.
     public func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters {
         guard let r = Processor.forcedEmulationCPUID(leaf: leaf, subleaf: subleaf) else {
             throw .notPVContext
@@ -69,11 +80,15 @@ public struct ForcedEmulationCPUID: CPUIDSource {
 /// (arch/x86/kernel/cpuid.c). The kernel executes CPUID on CPU N, so in a PV guest it shows
 /// what the kernel sees.
 public final class DevCPUSource: CPUIDSource {
+    /// The logical CPU number N whose device is open.
     public let cpu: Int
+    /// "/dev/cpu/N/cpuid", as opened and as named in errors.
     public let path: String
     private let system: any SystemCalls
     private let fd: FileDescriptor
 
+    /// Opens /dev/cpu/`cpu`/cpuid read-only through `system`, kept open until the source goes;
+    /// throws `.device` when it cannot be opened (no cpuid driver, no such CPU, not root).
     public init(cpu: Int, system: any SystemCalls) throws(CPUIDSourceError) {
         self.cpu = cpu
         self.path = "/dev/cpu/\(cpu)/cpuid"
@@ -87,8 +102,10 @@ public final class DevCPUSource: CPUIDSource {
 
     deinit { system.close(fd) }
 
+    /// "devcpu:N".
     public var name: String { "devcpu:\(cpu)" }
 
+    /// One 16-byte pread at `leaf | subleaf << 32`; throws `.device` or `.shortRead`.
     public func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters {
         let offset = UInt64(leaf) | UInt64(subleaf) << 32
         let bytes: [UInt8]
@@ -110,20 +127,29 @@ public final class DevCPUSource: CPUIDSource {
 /// A fixed table of leaves: recorded dumps and tests. A leaf that is not in the table reads as
 /// all zeros, as processors answer leaves beyond a range's maximum on AMD and in hypervisor ranges.
 public struct TableCPUID: CPUIDSource {
+    /// A CPUID input: the leaf (EAX) and sub-leaf (ECX) it was executed with.
     public struct Key: Hashable, Sendable {
+        /// The leaf, EAX's input.
         public let leaf: UInt32
+        /// The sub-leaf, ECX's input (0 for leaves that have none).
         public let subleaf: UInt32
+        /// The input (`leaf`, `subleaf`).
         public init(leaf: UInt32, subleaf: UInt32) { self.leaf = leaf; self.subleaf = subleaf }
     }
 
+    /// The name reports give this source ("table", or "dump:FILE" for a dump).
     public let name: String
+    /// The recorded answers by input.
     public let entries: [Key: CPUIDRegisters]
 
+    /// A source answering from `entries`.
     public init(name: String = "table", entries: [Key: CPUIDRegisters]) {
         self.name = name
         self.entries = entries
     }
 
+    /// The recorded registers; for a leaf recorded at sub-leaf 0 only, those whatever `subleaf`;
+    /// otherwise zeros. Never throws.
     public func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters {
         if let r = entries[Key(leaf: leaf, subleaf: subleaf)] { return r }
         // Leaves without sub-leaves ignore ECX: a dump records them at sub-leaf 0 only.
@@ -137,16 +163,20 @@ public struct TableCPUID: CPUIDSource {
 
 /// Counts executions of the wrapped source: the report says how many CPUIDs (VM exits) it cost.
 public final class CountingCPUID: CPUIDSource {
+    /// The source that answers; this one only counts.
     public let base: any CPUIDSource
     /// CPUID instructions that completed.
     public private(set) var executions = 0
     /// Forced-emulation attempts that faulted (a #UD, not a CPUID, but a trap all the same).
     public private(set) var faults = 0
 
+    /// Counts `base`'s executions from zero.
     public init(_ base: any CPUIDSource) { self.base = base }
 
+    /// The wrapped source's name: counting does not change what is reported.
     public var name: String { base.name }
 
+    /// `base`'s answer; counts a completed execution, or a `.notPVContext` fault, and rethrows.
     public func cpuid(leaf: UInt32, subleaf: UInt32) throws(CPUIDSourceError) -> CPUIDRegisters {
         do {
             let r = try base.cpuid(leaf: leaf, subleaf: subleaf)

@@ -15,7 +15,12 @@ import XenSystem
 public struct DropInDetection: Equatable, Sendable {
     /// xen-detect's three outcomes (`enum guest_type`).
     public enum Outcome: Equatable, Sendable {
-        case pv, hvm, none
+        /// XEN_PV: a PV guest.
+        case pv
+        /// XEN_HVM: a guest that is not PV, PVH included (sysfs's guest_type then names which).
+        case hvm
+        /// XEN_NONE: not running on Xen ("Not running on Xen.").
+        case none
     }
 
     /// The step that decided.
@@ -31,9 +36,13 @@ public struct DropInDetection: Equatable, Sendable {
     /// What plain CPUID shows of Xen: its leaf base, leaf base+2's PV-only feature, and leaf
     /// base+1's version (nil when not read: xen-detect stops at the PV-only feature).
     public struct Sighting: Equatable, Sendable {
+        /// The base leaf of Xen's range (0x40000000, or 0x40000100 behind Viridian).
         public let leafBase: UInt32
+        /// Leaf base+2 ECX has XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD (public/arch-x86/cpuid.h).
         public let pvOnlyFeature: Bool
+        /// Leaf base+1's version; nil when not read.
         public let version: XenVersion?
+        /// A sighting of these values (tests and offline readers).
         public init(leafBase: UInt32, pvOnlyFeature: Bool, version: XenVersion?) {
             self.leafBase = leafBase; self.pvOnlyFeature = pvOnlyFeature; self.version = version
         }
@@ -49,6 +58,7 @@ public struct DropInDetection: Equatable, Sendable {
         public var decidesHVM: Bool { hasVersion && !pvOnlyFeature }
     }
 
+    /// Which of xen-detect's three answers this is.
     public let outcome: Outcome
     /// The context word it prints: "PV", "HVM", or guest_type's content (e.g. "PVH").
     public let typeText: String
@@ -57,6 +67,7 @@ public struct DropInDetection: Equatable, Sendable {
     /// The step that decided.
     public let decidedBy: Step
 
+    /// A decision with these parts, as `decide` makes it (tests build expected values with it).
     public init(outcome: Outcome, typeText: String, versionText: String, decidedBy: Step) {
         self.outcome = outcome; self.typeText = typeText; self.versionText = versionText; self.decidedBy = decidedBy
     }

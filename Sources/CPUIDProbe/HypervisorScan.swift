@@ -2,12 +2,17 @@ import XenSystem
 
 /// One hypervisor range found in CPUID: its base leaf, the maximum leaf it reports, its signature.
 public struct HypervisorRange: Equatable, Sendable {
+    /// The range's first leaf, a multiple of 0x100 from 0x40000000 to 0x4000FF00.
     public let leafBase: UInt32
+    /// EAX of the base leaf: the highest leaf the range claims (Xen: "Largest Xen-information
+    /// leaf", public/arch-x86/cpuid.h). Not checked: unused bases hold anything.
     public let maxLeaf: UInt32
+    /// EBX, ECX, EDX of the base leaf.
     public let signature: HypervisorSignature
     /// nil when the signature is not one this tool knows.
     public let vendor: HypervisorVendor?
 
+    /// The range at `leafBase` as its base leaf's registers `r` describe it; the vendor is looked up.
     public init(leafBase: UInt32, registers r: CPUIDRegisters) {
         self.leafBase = leafBase
         self.maxLeaf = r.eax
@@ -53,6 +58,7 @@ public struct HypervisorScan: Equatable, Sendable {
     /// Every range in use, in leaf order.
     public let ranges: [HypervisorRange]
 
+    /// The first range that passes xen-detect's test (`HypervisorRange.isXen`), nil without one.
     public var xen: HypervisorRange? { ranges.first(where: \.isXen) }
 
     /// Scans `source`. When `checkHypervisorBit` is set, leaf 1 is read first and a clear bit ends

@@ -16,10 +16,14 @@ public let cpuidLeaf1HypervisorBit: UInt32 = 1 << 31
 /// Kept as the three registers, so that a scan of 256 bases (and the vendor lookup at each)
 /// allocates nothing; `bytes` gives the 12 bytes in the order the registers spell them.
 public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes 0–3 of the signature, little-endian (Xen: XEN_CPUID_SIGNATURE_EBX, "XenV").
     public let ebx: UInt32
+    /// Bytes 4–7 (Xen: XEN_CPUID_SIGNATURE_ECX, "MMXe").
     public let ecx: UInt32
+    /// Bytes 8–11 (Xen: XEN_CPUID_SIGNATURE_EDX, "nVMM").
     public let edx: UInt32
 
+    /// The signature in these three registers, as CPUID returned them.
     public init(ebx: UInt32, ecx: UInt32, edx: UInt32) {
         self.ebx = ebx
         self.ecx = ecx
@@ -55,6 +59,7 @@ public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
+    /// All three registers are zero: no signature at all (no vendor is looked up for it).
     public var isAllZero: Bool { ebx == 0 && ecx == 0 && edx == 0 }
 
     /// Xen's "XenVMMXenVMM" (public/arch-x86/cpuid.h XEN_CPUID_SIGNATURE_EBX/ECX/EDX).
@@ -64,8 +69,36 @@ public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
 /// A hypervisor the signature identifies, with the names systemd-detect-virt uses
 /// (src/basic/virt.c) and, for those it lacks, the Linux kernel's (arch/x86/kernel/cpu/).
 public enum HypervisorVendor: String, Sendable, CaseIterable {
-    case xen, kvm, qemu, vmware, microsoft, bhyve, qnx, acrn, sre, apple
-    case oracle, parallels, jailhouse, nvmm, haxm
+    /// Xen, "XenVMMXenVMM" (public/arch-x86/cpuid.h).
+    case xen
+    /// Linux KVM, "KVMKVMKVM" (Linux include/uapi/asm/kvm_para.h), or "Linux KVM Hv" with Hyper-V enlightenments.
+    case kvm
+    /// QEMU's TCG without KVM, "TCGTCGTCGTCG".
+    case qemu
+    /// VMware, "VMwareVMware".
+    case vmware
+    /// Hyper-V, "Microsoft Hv" (Hyper-V TLFS); Xen's Viridian emulation answers it too.
+    case microsoft
+    /// FreeBSD bhyve, "bhyve bhyve ".
+    case bhyve
+    /// QNX hypervisor, "QNXQVMBSQG".
+    case qnx
+    /// Project ACRN, "ACRNACRNACRN".
+    case acrn
+    /// The SRE hypervisor, "SRESRESRESRE" (systemd's `sre`).
+    case sre
+    /// Apple's Virtualization framework, "Apple VZ".
+    case apple
+    /// VirtualBox, "VBoxVBoxVBox" (systemd's name for it is "oracle").
+    case oracle
+    /// Parallels, "prl hyperv  " or its byte-swapped form.
+    case parallels
+    /// Jailhouse, "Jailhouse" (Linux arch/x86/include/asm/jailhouse_para.h).
+    case jailhouse
+    /// NetBSD NVMM, "___ NVMM ___".
+    case nvmm
+    /// Intel HAXM, "HAXMHAXMHAXM".
+    case haxm
 
     /// Every signature known for each vendor, padded with NULs to 12 bytes.
     public static let table: [(signature: String, vendor: HypervisorVendor)] = [
@@ -93,6 +126,7 @@ public enum HypervisorVendor: String, Sendable, CaseIterable {
     private static let signatures: [(signature: HypervisorSignature, vendor: HypervisorVendor)] =
         table.compactMap { entry in HypervisorSignature(text: entry.signature).map { ($0, entry.vendor) } }
 
+    /// The vendor whose signature this is (any entry of `table`); nil for all zeros or an unknown one.
     public init?(signature: HypervisorSignature) {
         guard !signature.isAllZero,
               let entry = HypervisorVendor.signatures.first(where: { $0.signature == signature }) else { return nil }

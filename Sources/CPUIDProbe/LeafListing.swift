@@ -5,17 +5,24 @@ import XenSystem
 /// (Xen's TSC leaf with its three sub-leaves). Printed in `cpuid -r` format it is a dump this
 /// tool reads back with `--source dump:FILE` to the same report.
 public struct LeafListing: Equatable, Sendable {
+    /// One CPUID read: its input and the registers it returned.
     public struct Entry: Equatable, Sendable {
+        /// The leaf (EAX input).
         public let leaf: UInt32
+        /// The sub-leaf (ECX input); 0–2 for Xen's TSC leaf, 0 otherwise.
         public let subleaf: UInt32
+        /// EAX, EBX, ECX, EDX as read.
         public let registers: CPUIDRegisters
     }
 
+    /// Leaf 1, then each range's leaves from its base up, in the order they were read.
     public let entries: [Entry]
 
     /// At most this many leaves per range are listed, whatever a range's max leaf claims.
     public static let maximumLeavesPerRange: UInt32 = 0x20
 
+    /// Reads leaf 1, scans `source` in `mode`, and reads each range in use from its base to its
+    /// max leaf (at most `maximumLeavesPerRange`); the base leaves are not read twice.
     public static func read(_ source: any CPUIDSource, mode: ScanMode) throws(CPUIDSourceError) -> LeafListing {
         var entries: [Entry] = []
         // Leaf 1 in every mode: a report read back from the dump checks its hypervisor bit, and

@@ -6,6 +6,7 @@ public struct KVMFeatureLeaf: Equatable, Sendable {
     public let features: UInt32
     /// EDX: KVM_HINTS_* bits.
     public let hints: UInt32
+    /// Decodes the registers of leaf base+1 of a "KVMKVMKVM" range.
     public init(_ r: CPUIDRegisters) { features = r.eax; hints = r.edx }
 
     /// Bit numbers of KVM_FEATURE_* (arch/x86/include/uapi/asm/kvm_para.h).
@@ -17,6 +18,7 @@ public struct KVMFeatureLeaf: Equatable, Sendable {
         (17, "migration_control"), (24, "clocksource_stable_bit"),
     ]
 
+    /// The names of the set bits of `features` that `featureNames` knows, in bit order.
     public var featureList: [String] {
         KVMFeatureLeaf.featureNames.filter { features & (1 << $0.bit) != 0 }.map(\.name)
     }
@@ -24,7 +26,9 @@ public struct KVMFeatureLeaf: Equatable, Sendable {
 
 /// Hyper-V's interface leaf, base+1 (Hyper-V TLFS): EAX "Hv#1" for the Microsoft interface.
 public struct HyperVInterfaceLeaf: Equatable, Sendable {
+    /// EAX: the interface signature, `hv1` for the Microsoft hypervisor interface.
     public let interfaceID: UInt32
+    /// Decodes the registers of leaf base+1 of a "Microsoft Hv" range.
     public init(_ r: CPUIDRegisters) { interfaceID = r.eax }
     /// "Hv#1" read as a little-endian 32-bit value.
     public static let hv1: UInt32 = 0x3123_7648

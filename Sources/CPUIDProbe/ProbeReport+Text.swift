@@ -2,8 +2,9 @@ import Rendering
 import XenSystem
 
 extension ProbeReport {
-    /// The human-readable report (`xen-detect report`).
-    public var text: String {
+    /// The human-readable report (`xen-detect report`). Package-internal, as the JSON is: the CLI
+    /// renders, library users read the report's fields.
+    package var text: String {
         var lines: [String] = []
         if xenDetected {
             let ctx = decision.typeText

@@ -29,15 +29,21 @@ public struct ProbeReport: Equatable, Sendable {
     public let pvScan: HypervisorScan?
     /// Xen's leaves, from whichever view shows Xen as the guest's own hypervisor.
     public let xen: XenLeaves?
+    /// The view `xen` was read through; nil when no view shows Xen.
     public let xenView: XenView?
+    /// /sys/hypervisor as read live; nil offline or when it is not a directory.
     public let sysfs: SysfsHypervisor?
     /// The one decision (xen-detect's), of which `xenDetected`, `context` and `contextSource` are
     /// renderings; the drop-in prints its line.
     public let decision: DropInDetection
+    /// dom0 or domU, when Xen was found and something told (`domainSource`); nil otherwise.
     public let domain: XenDomainRole?
     /// What told the domain role.
     public let domainSource: DomainRoleSource?
+    /// KVM's feature leaf, when plain CPUID shows a "KVMKVMKVM" range with a leaf base+1.
     public let kvm: KVMFeatureLeaf?
+    /// Hyper-V's interface leaf, when plain CPUID shows a "Microsoft Hv" range (Viridian included)
+    /// with a leaf base+1.
     public let hyperV: HyperVInterfaceLeaf?
     /// CPUID instructions executed (each a VM exit in a guest), escaped ones included.
     public let cpuidExecutions: Int

@@ -2,19 +2,28 @@ import XenSystem
 
 /// A `--source` argument: `native`, `pv`, `devcpu[:N]` or `dump:FILE`.
 public enum SourceSpecification: Equatable, Sendable {
+    /// `native`: the CPUID instruction (`NativeCPUID`); the only live source.
     case native
+    /// `pv`: CPUID behind Xen's forced-emulation prefix (`ForcedEmulationCPUID`).
     case pv
+    /// `devcpu[:N]`: Linux's /dev/cpu/N/cpuid (`DevCPUSource`); N is 0 when omitted.
     case devcpu(cpu: Int)
+    /// `dump:FILE`: a recorded `cpuid -r` dump (`CPUIDDump`), its first CPU with leaves.
     case dump(path: String)
 
+    /// A `--source` value that names no source.
     public struct ParseError: ClassifiedError {
+        /// The argument as given.
         public let text: String
+        /// `.usage`: the command line is wrong.
         public var kind: FailureKind { .usage }
+        /// The rejected text and the accepted forms, on one line.
         public var description: String {
             "invalid source '\(text)': expected native, pv, devcpu[:N] or dump:FILE"
         }
     }
 
+    /// Parses a `--source` value; N of `devcpu:N` must be a decimal in 0 ..< 2^20, FILE non-empty.
     public init(parsing text: String) throws(ParseError) {
         switch text {
         case "native": self = .native

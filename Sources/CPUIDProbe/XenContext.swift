@@ -1,30 +1,44 @@
 import XenSystem
 
-/// The kind of Xen guest (public/xen.h guest types, as /sys/hypervisor/guest_type names them).
+/// The kind of Xen guest, with the words /sys/hypervisor/guest_type uses for them (Linux
+/// drivers/xen/sys-hypervisor.c, guest_type_show).
 public enum XenGuestContext: String, Sendable, Equatable {
+    /// Paravirtualised: the kernel runs deprivileged and enters Xen by syscall or int $0x82.
     case pv = "PV"
+    /// Hardware-virtualised with emulated firmware and devices.
     case hvm = "HVM"
+    /// Hardware-virtualised without device emulation (an HVM domain booted PVH).
     case pvh = "PVH"
 }
 
 /// Whether this is the control domain. /proc/xen/capabilities holds "control_d" in dom0
 /// (drivers/xen/xenfs/super.c).
 public enum XenDomainRole: String, Sendable, Equatable {
+    /// The initial control domain (domain id 0).
     case dom0
+    /// Any other (unprivileged) domain.
     case domU
 }
 
 /// What the kernel publishes under /sys/hypervisor (drivers/xen/sys-hypervisor.c).
 public struct SysfsHypervisor: Equatable, Sendable {
+    /// The directory every file below is read from.
     public static let root = "/sys/hypervisor"
     /// The raw file contents, as xen-detect reads them (nil when a file cannot be read).
+    /// `type`: "xen\n" under Xen.
     public var type: String?
+    /// `guest_type`: "PV\n", "HVM\n" or "PVH\n" (absent on older kernels).
     public var guestType: String?
+    /// `version/major`, decimal with a newline.
     public var versionMajor: String?
+    /// `version/minor`, decimal with a newline.
     public var versionMinor: String?
+    /// `version/extra`: XENVER_extraversion (".7" on Xen 4.17.7) with a newline.
     public var versionExtra: String?
+    /// `properties/features`: the XENVER_get_features submaps as hex digits without 0x.
     public var features: String?
 
+    /// Contents as given (tests, and `read` for the files it did read).
     public init(type: String? = nil, guestType: String? = nil, versionMajor: String? = nil,
                 versionMinor: String? = nil, versionExtra: String? = nil, features: String? = nil) {
         self.type = type; self.guestType = guestType; self.versionMajor = versionMajor
@@ -60,8 +74,11 @@ public struct SysfsHypervisor: Equatable, Sendable {
     /// xen-detect strips the last character of each value (the newline sysfs appends).
     static func chopped(_ s: String?) -> String? { s.map { String($0.dropLast()) } }
 
+    /// `type` reads "xen", the test xen-detect's check_sysfs makes.
     public var isXen: Bool { type == "xen\n" }
+    /// `guest_type` as a context; nil when unread or a word this tool does not know.
     public var guestContext: XenGuestContext? { SysfsHypervisor.chopped(guestType).flatMap(XenGuestContext.init(rawValue:)) }
+    /// `version/major` and `version/minor` as numbers; nil when either is unread or not a 16-bit decimal.
     public var version: XenVersion? {
         guard let a = SysfsHypervisor.chopped(versionMajor).flatMap({ UInt16($0) }),
               let b = SysfsHypervisor.chopped(versionMinor).flatMap({ UInt16($0) }) else { return nil }

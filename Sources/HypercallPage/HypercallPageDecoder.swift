@@ -4,7 +4,9 @@ import XenInterface
 public enum IretEntryForm: String, Sendable, Equatable {
     /// ud2: HVM and PVH, both vmx and svm.
     case hvm
+    /// 64-bit PV: push %rcx, %r11, %rax, load the number, syscall (xen/arch/x86/pv/hypercall.c).
     case pv64
+    /// 32-bit PV: push %eax, load the number, int $0x82 (xen/arch/x86/pv/hypercall.c).
     case pv32
 
     func fits(_ flavor: HypercallStubFlavor) -> Bool {
@@ -45,6 +47,7 @@ public enum HypercallPageAnomaly: Sendable, Equatable, CustomStringConvertible {
     /// Ordinary entries of different flavors.
     case mixedFlavors([HypercallStubFlavor])
 
+    /// One line naming the entry and what is wrong with it.
     public var description: String {
         switch self {
         case .wrongSize(let n): return "page is \(n) bytes, not \(XEN_PAGE_SIZE)"
@@ -61,9 +64,11 @@ public enum HypercallPageAnomaly: Sendable, Equatable, CustomStringConvertible {
 
 /// A decoded page: what each entry holds, the flavor they share, and every anomaly.
 public struct HypercallPageReport: Sendable, Equatable {
+    /// Each 32-byte entry decoded, in page order (128 for a full page; fewer for a short one).
     public let entries: [DecodedEntry]
     /// The flavor of the ordinary entries when they all agree.
     public let flavor: HypercallStubFlavor?
+    /// Everything Xen would not have written, in page order (a wrong size first); empty for a good page.
     public let anomalies: [HypercallPageAnomaly]
 
     /// True when the page is exactly what Xen writes for `flavor`.

@@ -5,7 +5,9 @@ import XenSystem
 
 /// What detection found that the install needs (`init(report:cpuVendor:)` takes it from CPUIDProbe).
 public struct InstallTarget: Sendable, Equatable {
+    /// The detection found Xen; without it `check` refuses (`.unavailable`).
     public var xenDetected: Bool
+    /// The guest context; PV is refused (pagemap's frames are pseudo-physical), nil is `.unavailable`.
     public var context: XenGuestContext?
     /// The Xen CPUID leaf base (0x40000000, or 0x40000100 with Viridian).
     public var leafBase: UInt32
@@ -15,6 +17,7 @@ public struct InstallTarget: Sendable, Equatable {
     /// The flavor Xen will write (vmx on Intel, svm on AMD); nil when unknown.
     public var expectedFlavor: HypercallStubFlavor?
 
+    /// A target with these values (tests, and callers with their own detection).
     public init(xenDetected: Bool, context: XenGuestContext?, leafBase: UInt32, hypercallMSR: UInt32,
                 expectedFlavor: HypercallStubFlavor?) {
         self.xenDetected = xenDetected
@@ -46,6 +49,7 @@ public struct InstallRequest: Sendable, Equatable {
     /// The explicit consent to change hypervisor state (the CLI's --yes-write-msr).
     public var writeEnabled: Bool
 
+    /// A request; by default CPU 0, the MSR CPUID names, page index 0.
     public init(cpu: Int = 0, msr: UInt32? = nil, pageIndex: UInt64 = 0, writeEnabled: Bool) {
         self.cpu = cpu
         self.msr = msr
@@ -56,10 +60,13 @@ public struct InstallRequest: Sendable, Equatable {
 
 /// Why the page was not installed, or the install failed.
 public struct HypercallPageError: ClassifiedError, Equatable {
+    /// What kind of failure (it picks the CLI's exit status).
     public let kind: FailureKind
+    /// One line naming the refusal or the failed step.
     public let description: String
     /// The errno of the system call that failed, when one did.
     public let errno: Errno?
+    /// A failure of `kind` described by `description`.
     public init(_ kind: FailureKind, _ description: String, errno: Errno? = nil) {
         self.kind = kind
         self.description = description
@@ -74,6 +81,7 @@ public struct HypercallPageError: ClassifiedError, Equatable {
 public struct InstalledPage: Sendable, Equatable {
     /// The page's mapping (from /dev/xen/hypercall); released once, whichever copy releases it.
     public let region: MappedRegion
+    /// The MSR written: the hypercall MSR CPUID leaf base+2 EBX names.
     public let msr: UInt32
     /// The page's guest frame, read from /proc/self/pagemap before the MSR write and again after it.
     public let gfn: UInt64
@@ -101,7 +109,9 @@ public struct InstalledPage: Sendable, Equatable {
 
 /// The result of calling an entry of the installed page from user mode.
 public struct UserModeCall: Sendable, Equatable {
+    /// The hypercall whose entry was called (the entry at its number × 32).
     public let hypercall: HypercallNumber
+    /// RAX after the stub returned: the hypercall's result, a negative Xen errno on failure.
     public let rax: Int64
     /// The Xen errno when rax is an error (Xen answers -EPERM from CPL 3 of an HVM guest:
     /// xen/arch/x86/hvm/hypercall.c).
@@ -117,7 +127,9 @@ public struct UserModeCall: Sendable, Equatable {
 /// that changed, or a page that still holds the canary, fails loudly and nothing is executed.
 /// Every refusal happens before anything is opened for writing.
 public struct HypercallPageInstaller {
+    /// The system layer every open, read, write and mapping goes through (a recording fake in tests).
     public let system: any HypervisorCalls
+    /// An installer over `system`; nothing is opened until `install`.
     public init(system: any HypervisorCalls) { self.system = system }
 
     static let pagemapPath = PageFrameFiles.pagemapPath

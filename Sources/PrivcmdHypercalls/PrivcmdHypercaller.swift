@@ -3,7 +3,9 @@ import XenSystem
 
 /// Whether a hypercall only reads, or changes hypervisor state.
 public enum HypercallEffect: Sendable, Equatable {
+    /// In the read-only set below: `PrivcmdHypercaller` issues it.
     case readOnly
+    /// Anything else, known or not: refused unless state changes are allowed (tests only).
     case changesState
 
     /// The read-only set this toolkit knows: every xen_version sub-op, memory_op's
@@ -49,10 +51,10 @@ public struct HypercallError: ClassifiedError, Equatable {
 /// read-only (`xenVersion`, `readOnly`): a raw call takes addresses Xen writes through, so it is
 /// package-internal, as is enabling calls outside the read-only set.
 public final class PrivcmdHypercaller {
-    /// The privcmd device (`Privcmd.devicePath`).
-    public static let privcmdPath = Privcmd.devicePath
-    /// The hypercall buffer device (`Privcmd.bufferDevicePath`).
-    public static let bufferDevicePath = Privcmd.bufferDevicePath
+    /// The privcmd device (`Privcmd.devicePath`, the one definition).
+    package static let privcmdPath = Privcmd.devicePath
+    /// The hypercall buffer device (`Privcmd.bufferDevicePath`, the one definition).
+    package static let bufferDevicePath = Privcmd.bufferDevicePath
 
     let system: any HypervisorCalls
     let privcmd: FileDescriptor

@@ -23,8 +23,11 @@ public enum XenVersionValue: Sendable, Equatable {
 
 /// One answered xen_version sub-op: the hypercall's return value and, on success, the value.
 public struct XenVersionAnswer: Sendable, Equatable {
+    /// The XENVER_* sub-op asked.
     public let op: XenVersionOp
+    /// Xen's return value (or the kernel's, for an EPERM from privcmd: see `kernelBlocks`), with its errno.
     public let result: HypercallResult
+    /// The decoded answer; nil when the call failed or its buffer was too short to decode.
     public let value: XenVersionValue?
 }
 
@@ -126,6 +129,7 @@ public enum ReadOnlyQuery: String, CaseIterable, Sendable {
     /// sched_op SCHEDOP_yield (public/sched.h).
     case yield
 
+    /// The hypercall that carries the query: memory_op or sched_op.
     public var hypercall: HypercallNumber {
         switch self {
         case .maximum_ram_page, .current_reservation: return .memory_op
@@ -135,8 +139,8 @@ public enum ReadOnlyQuery: String, CaseIterable, Sendable {
 }
 
 extension PrivcmdHypercaller {
-    /// What to do when the kernel blocks privcmd's hypercalls (see `kernelBlocksHypercalls`).
-    public static let kernelBlocksMessage =
+    /// The CLI's advice when the kernel blocks privcmd's hypercalls (see `kernelBlocks(_:)`).
+    package static let kernelBlocksMessage =
         "the kernel blocks hypercalls through \(privcmdPath) in this domU (Linux's xen-privcmd allows a domU only " +
         "its target domain's); reload it with unrestricted=1: rmmod xenfs xen_privcmd; modprobe xen-privcmd unrestricted=1"
 
