@@ -37,6 +37,9 @@ if [ "$skipped" -gt 0 ]; then
   refuse_in_ci "$skipped unit/CLI test(s) skipped"
 fi
 
+echo "== documentation: DocC for every library product, warnings as errors"
+bash scripts/docs.sh
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan
