@@ -39,6 +39,9 @@ fi
 
 echo "== documentation: DocC for every library product, warnings as errors"
 bash scripts/docs.sh
+echo "== public API: every symbol documented, and the listing in api/ with its CHANGELOG.md entry"
+bash scripts/api.sh --check
+bash scripts/api.sh
 
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
