@@ -36,6 +36,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a plugin only, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(name: "CXenShim"),
@@ -85,6 +87,10 @@ let package = Package(
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),
+        // The code of the DocC articles (Sources/*/*.docc), compiled and run; library products only.
+        .testTarget(name: "DocumentationTests",
+                    dependencies: ["CPUIDProbe", "XenSystem", "XenSystemTesting", "XenInterface", "ABI32", "ABI64",
+                                   "XenCompat", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls"]),
     ]
 )
 

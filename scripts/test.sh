@@ -44,6 +44,12 @@ bash scripts/completions.sh --check >/dev/null
 echo "== the example package: a dependent package's tests through the library products"
 bash scripts/example.sh
 
+echo "== documentation: DocC for every library product, warnings as errors"
+bash scripts/docs.sh
+echo "== public API: every symbol documented, and the listing in api/ with its CHANGELOG.md entry"
+bash scripts/api.sh --check
+bash scripts/api.sh
+
 echo "== unit tests under AddressSanitizer, and the C shim under UndefinedBehaviorSanitizer"
 bash scripts/fuzz/sanitizers.sh asan
 bash scripts/fuzz/sanitizers.sh ubsan
