@@ -41,3 +41,14 @@ const char *xd_optarg(void)
 {
     return optarg;
 }
+
+/* The commit the binary was built from, when the build named it (scripts/build-release.sh passes
+   -Xcc -DXD_BUILD_COMMIT="..."), else NULL. */
+const char *xd_build_commit(void)
+{
+#ifdef XD_BUILD_COMMIT
+    return XD_BUILD_COMMIT;
+#else
+    return 0;
+#endif
+}

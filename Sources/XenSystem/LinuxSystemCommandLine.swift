@@ -102,3 +102,9 @@ package enum FileOutput {
         }
     }
 }
+
+/// What the build recorded about itself.
+package enum BuildInfo {
+    /// The commit the binary was built from, when the build named it (release builds do).
+    package static var commit: String? { unsafe xd_build_commit().map { unsafe String(cString: $0) } }
+}

@@ -23,6 +23,7 @@ struct Toolkit: ParsableCommand {
             HypercallCommand.self,
             HypercallPageCommand.self,
             ABICommand.self,
+            VersionCommand.self,
         ]
     )
 

@@ -4,7 +4,7 @@ import Testing
 /// Help that reaches every subcommand, and the one deliberate difference from Xen's tool: a first
 /// word that is not an option and not a subcommand is an error naming the closest subcommand.
 @Suite struct HelpTests {
-    static let subcommands = ["leaves", "report", "hypercall", "hypercall-page", "abi"]
+    static let subcommands = ["leaves", "report", "hypercall", "hypercall-page", "abi", "version"]
 
     @Test func helpListsEverySubcommandAndTheDropIn() throws {
         let r = try Binary.run(["help"])
@@ -84,5 +84,24 @@ import Testing
         #expect(bare.status != 64 && bare.status == prefixed.status && bare.stderr == prefixed.stderr)
         #expect(try Binary.run(["hypercall-page", "install", "--msr", "4000000g"]).status == 64)
         #expect(try Binary.run(["hypercall-page", "install", "--msr", "1ffffffff"]).status == 64)
+    }
+}
+
+/// The version, from Version.swift (the one place; scripts/api.sh checks CHANGELOG.md against it).
+@Suite struct VersionTests {
+    @Test func versionLineAndJSON() throws {
+        let line = try Binary.run(["version"])
+        #expect(line.status == 0)
+        #expect(line.stdout.range(of: #"^xen-detect [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{7,}(-modified)?|unknown), Swift [0-9.]+( or later)?\)\n$"#,
+                                 options: .regularExpression) != nil, "\(line.stdout)")
+        #expect(try Binary.run(["--version"]).stdout == line.stdout)
+        let json = try Binary.run(["version", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let version = try #require(object["version"] as? String)
+        #expect(line.stdout.hasPrefix("xen-detect \(version) "))
+        #expect(object.keys.sorted() == ["commit", "swift", "version"])
+        // The CHANGELOG's top section names the same version.
+        let changelog = try String(contentsOfFile: "CHANGELOG.md", encoding: .utf8)
+        #expect(changelog.contains("## [\(version)]"))
     }
 }

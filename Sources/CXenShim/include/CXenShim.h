@@ -40,6 +40,8 @@ long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
 /// the current option's argument (NULL when none).
 void xd_getopt_reset(void);
 const char *xd_optarg(void);
+/// The commit the binary was built from (-DXD_BUILD_COMMIT), or NULL when the build did not say.
+const char *xd_build_commit(void);
 
 #ifdef __cplusplus
 }
