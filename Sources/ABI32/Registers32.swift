@@ -4,7 +4,9 @@ import XenInterface
 /// (Linux arch/x86/include/asm/xen/hypercall.h, Xen's compat entry). A 64-bit argument takes
 /// two registers, low half first (hypercall-defs.c: update_va_mapping(va, lo, hi, flags)).
 public enum Registers32 {
+    /// The register that carries the hypercall number in, and the result out.
     public static let numberRegister = "eax"
+    /// The five argument registers, in argument order.
     public static let argumentRegisters = ["ebx", "ecx", "edx", "esi", "edi"]
 
     /// The registers for `hypercall` with `arguments` (one value per declared argument).

@@ -2,9 +2,13 @@ import XenInterface
 
 /// The x86_32 (i386 PAE) guest ABI: gcc -m32 (System V i386) rules, as public/arch-x86/xen-x86_32.h uses them.
 public struct X86_32: DataModel {
+    /// The model; it has no parameters.
     public init() {}
+    /// `.x86_32`.
     public var architecture: Architecture { .x86_32 }
 
+    /// 1, 2, 4 or 8 bytes: `long`, `unsigned long`, `xen_ulong_t`, `xen_pfn_t`, pointers and guest
+    /// handles are 4 bytes (ILP32).
     public func size(of scalar: ScalarType) -> Int {
         switch scalar {
         case .char, .uint8, .int8: return 1
@@ -17,6 +21,7 @@ public struct X86_32: DataModel {
         }
     }
 
+    /// The size, except 4 for `uint64_t` and `int64_t` (8 for `uint64_aligned_t`).
     public func alignment(of scalar: ScalarType) -> Int {
         switch scalar {
         // The i386 System V ABI aligns 8-byte integers to 4 inside structures; uint64_aligned_t
@@ -28,6 +33,6 @@ public struct X86_32: DataModel {
 }
 
 extension StructDescription {
-    /// The x86_32 layout.
+    /// The x86_32 layout: the offsets and sizes gcc -m32 gives the structure.
     public var layout32: StructLayout { layout(X86_32()) }
 }

@@ -3,7 +3,9 @@ import XenInterface
 /// x86_64 hypercall registers: RAX = hypercall number; arguments in RDI, RSI, RDX, R10, R8
 /// (Linux arch/x86/include/asm/xen/hypercall.h; R10 because SYSCALL-style entry clobbers RCX).
 public enum Registers64 {
+    /// The register that carries the hypercall number in, and the result out.
     public static let numberRegister = "rax"
+    /// The five argument registers, in argument order.
     public static let argumentRegisters = ["rdi", "rsi", "rdx", "r10", "r8"]
 
     /// The registers for `hypercall` with `arguments` (one value per declared argument; a

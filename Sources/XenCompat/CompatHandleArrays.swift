@@ -27,6 +27,7 @@ public struct CompatHandleArray: Sendable {
     public let count: String
     /// The element type (`XEN_GUEST_HANDLE(T)`'s T).
     public let element: ScalarType
+    /// Whether the guest writes the array, Xen does, or either.
     public let direction: Direction
     /// What Xen (4.18 and later) does with a native element the 32-bit guest's element cannot
     /// hold, at the code that writes the array back, with its source.
@@ -65,8 +66,9 @@ public struct CompatHandleArray: Sendable {
         self.translator = try! CompatTranslator(description)
     }
 
-    /// Bytes of one element in the 32-bit guest's and in the native layout.
+    /// Bytes of one element in the 32-bit guest's layout (4 for compat_pfn_t, compat_ulong_t).
     public var compatElementSize: Int { translator.compat.size }
+    /// Bytes of one element in the native layout (8 for xen_pfn_t, xen_ulong_t).
     public var nativeElementSize: Int { translator.native.size }
 
     /// The guest's 32-bit elements, widened to native ones (never fails on whole elements).

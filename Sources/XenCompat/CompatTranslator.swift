@@ -22,8 +22,11 @@ import XenInterface
 /// `XLAT_` assignments truncate, and only some of its call sites check (`XenWriteBack` says which,
 /// with the source); `NarrowingPolicy.xen` does exactly that instead.
 public struct CompatTranslator: Sendable {
+    /// The structure's C tag (`mmuext_op`).
     public let name: String
+    /// The structure laid out for a 32-bit guest (Xen's `compat_` type, x86_32).
     public let compat: StructLayout
+    /// The structure laid out for x86_64, Xen's native layout.
     public let native: StructLayout
     /// One per carried member, in compat offset order.
     public let moves: [Move]
@@ -130,11 +133,17 @@ public struct CompatTranslator: Sendable {
 
     /// Moving one member (or array of scalars) between the two layouts.
     public struct Move: Sendable, Equatable {
+        /// The member's dotted path, the same in both layouts.
         public let path: String
+        /// Its byte offset in the compat structure.
         public let compatOffset: Int
+        /// Bytes of one element in the compat layout (4 for an `unsigned long`).
         public let compatWidth: Int
+        /// Its byte offset in the native structure.
         public let nativeOffset: Int
+        /// Bytes of one element in the native layout (8 for an `unsigned long`).
         public let nativeWidth: Int
+        /// Elements moved: 1 for a scalar, the length for an array of scalars.
         public let count: Int
         /// Sign-extend on the way in, check the signed range on the way out.
         public let isSigned: Bool

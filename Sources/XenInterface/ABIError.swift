@@ -35,6 +35,7 @@ public enum ABIError: ClassifiedError, Equatable {
         xen.refuses ? "" : ", this project's strict narrowing"
     }
 
+    /// `.usage` for an unknown name or an untranslatable structure, `.badInput` for everything else.
     public var kind: FailureKind {
         switch self {
         case .unknownName, .notTranslatable: return .usage
@@ -42,6 +43,7 @@ public enum ABIError: ClassifiedError, Equatable {
         }
     }
 
+    /// One line naming the structure and field, the value in hex, and the limit it broke.
     public var description: String {
         switch self {
         case let .shortBuffer(structure, needed, got):

@@ -5,31 +5,45 @@
 extension StructDescription {
     // MARK: public/xen.h
 
+    /// `struct mmu_update` (public/xen.h).
+    /// A request of the mmu_update hypercall: one page-table entry (or M2P entry) and its new value.
     public static let mmu_update = StructDescription("mmu_update", "xen.h", [.u64("ptr"), .u64("val")])
 
+    /// `struct mmuext_op` (public/xen.h).
+    /// A request of the mmuext_op hypercall: an extended MMU command (pin a table, new base pointer, TLB flush, ...).
     public static let mmuext_op = StructDescription("mmuext_op", "xen.h", [
         .uint("cmd"),
         .union("arg1", [.pfn("mfn"), .ulong("linear_addr")]),
         .union("arg2", [.uint("nr_ents"), .handle("vcpumask"), .pfn("src_mfn")]),
     ])
 
+    /// `struct multicall_entry` (public/xen.h).
+    /// One call of a multicall batch: hypercall number, result written by Xen, six arguments.
     public static let multicall_entry = StructDescription("multicall_entry", "xen.h", [
         .xenUlong("op"), .xenUlong("result"), .array("args", .scalar(.xenUlong), 6),
     ])
 
+    /// `struct vcpu_time_info` (public/xen.h).
+    /// The per-vCPU system time and TSC scaling Xen publishes (vcpu_info.time), versioned like a seqlock.
     public static let vcpu_time_info = StructDescription("vcpu_time_info", "xen.h", [
         .u32("version"), .u32("pad0"), .u64("tsc_timestamp"), .u64("system_time"),
         .u32("tsc_to_system_mul"), .i8("tsc_shift"), .u8("flags"), .array("pad1", .scalar(.uint8), 2),
     ])
 
+    /// `struct vcpu_info` (public/xen.h).
+    /// A vCPU's slot in shared_info (or registered by VCPUOP_register_vcpu_info): event upcall state, arch part,
+    /// time.
     public static let vcpu_info = StructDescription("vcpu_info", "xen.h", [
         .u8("evtchn_upcall_pending"), .u8("evtchn_upcall_mask"), .xenUlong("evtchn_pending_sel"),
         .record("arch", .arch_vcpu_info), .record("time", .vcpu_time_info),
     ])
 
-    /// XEN_LEGACY_MAX_VCPUS (public/arch-x86/xen.h).
+    /// `XEN_LEGACY_MAX_VCPUS` (public/arch-x86/xen.h): the vcpu_info slots shared_info holds; vCPUs
+    /// beyond them need VCPUOP_register_vcpu_info.
     public static let legacyMaxVCPUs = 32
 
+    /// `struct shared_info` (public/xen.h).
+    /// The page Xen shares with each domain: legacy vcpu_info slots, 2-level event channel bitmaps, wallclock.
     public static let shared_info = StructDescription("shared_info", "xen.h",
         x86_32: [
             .array("vcpu_info", .record(.vcpu_info), legacyMaxVCPUs),
@@ -45,6 +59,8 @@ extension StructDescription {
             .record("arch", .arch_shared_info),
         ])
 
+    /// `struct start_info` (public/xen.h).
+    /// What a PV guest finds at boot (rsi/esi): page counts, store and console channels, page tables, modules.
     public static let start_info = StructDescription("start_info", "xen.h", [
         .char("magic", 32), .ulong("nr_pages"), .ulong("shared_info"), .u32("flags"),
         .pfn("store_mfn"), .u32("store_evtchn"),
@@ -56,10 +72,14 @@ extension StructDescription {
         .array("cmd_line", .scalar(.int8), 1024), .ulong("first_p2m_pfn"), .ulong("nr_p2m_frames"),
     ])
 
+    /// `struct xen_multiboot_mod_list` (public/xen.h).
+    /// One module of dom0's start_info module list (SIF_MULTIBOOT_MOD): physical range and command line.
     public static let xen_multiboot_mod_list = StructDescription("xen_multiboot_mod_list", "xen.h", [
         .u32("mod_start"), .u32("mod_end"), .u32("cmdline"), .u32("pad"),
     ])
 
+    /// `struct dom0_vga_console_info` (public/xen.h).
+    /// The boot console dom0 inherits (text mode or VESA linear frame buffer), in start_info's console.dom0.
     public static let dom0_vga_console_info = StructDescription("dom0_vga_console_info", "xen.h", [
         .u8("video_type"),
         .union("u", [
@@ -78,6 +98,8 @@ extension StructDescription {
 
     // MARK: public/arch-x86/xen.h, xen-x86_32.h, xen-x86_64.h
 
+    /// `struct trap_info` (public/arch-x86/xen.h).
+    /// One entry of set_trap_table: vector, privilege flags, code segment and handler address.
     public static let trap_info = StructDescription("trap_info", "arch-x86/xen.h", [
         .u8("vector"), .u8("flags"), .u16("cs"), .ulong("address"),
     ])
@@ -87,6 +109,8 @@ extension StructDescription {
         .anonymousUnion([.u64("r" + name), .u64("e" + name), .u32("_e" + name)])
     }
 
+    /// `struct cpu_user_regs` (public/arch-x86/xen-x86_32.h and xen-x86_64.h).
+    /// A vCPU's general registers as Xen saves them (different member lists in xen-x86_32.h and xen-x86_64.h).
     public static let cpu_user_regs = StructDescription("cpu_user_regs", "arch-x86/xen-x86_32.h, xen-x86_64.h",
         x86_32: [
             .u32("ebx"), .u32("ecx"), .u32("edx"), .u32("esi"), .u32("edi"), .u32("ebp"), .u32("eax"),
@@ -107,10 +131,14 @@ extension StructDescription {
             .u16("gs"), .array("_pad6", .scalar(.uint16), 3),
         ])
 
+    /// `struct arch_vcpu_info` (public/arch-x86/xen-x86_32.h and xen-x86_64.h).
+    /// The x86 part of vcpu_info: cr2 of the last page fault, and padding.
     public static let arch_vcpu_info = StructDescription("arch_vcpu_info", "arch-x86/xen-x86_32.h, xen-x86_64.h",
         x86_32: [.ulong("cr2"), .array("pad", .scalar(.unsignedLong), 5)],
         x86_64: [.ulong("cr2"), .ulong("pad")])
 
+    /// `struct arch_shared_info` (public/arch-x86/xen.h).
+    /// The x86 part of shared_info: max_pfn, the P2M frame list and P2M virtual mapping, NMI reason.
     public static let arch_shared_info = StructDescription("arch_shared_info", "arch-x86/xen.h",
         x86_32: [
             .ulong("max_pfn"), .pfn("pfn_to_mfn_frame_list_list"), .ulong("nmi_reason"),
@@ -121,6 +149,9 @@ extension StructDescription {
             .ulong("p2m_cr3"), .ulong("p2m_vaddr"), .ulong("p2m_generation"),
         ])
 
+    /// `struct vcpu_guest_context` (public/arch-x86/xen.h).
+    /// A PV vCPU's whole state (VCPUOP_initialise, XEN_DOMCTL_getvcpucontext): FPU, registers, traps, GDT, LDT,
+    /// callbacks.
     public static let vcpu_guest_context = StructDescription("vcpu_guest_context", "arch-x86/xen.h",
         x86_32: [
             .inlineStruct("fpu_ctxt", [.char("x", 512)]), .ulong("flags"), .record("user_regs", .cpu_user_regs),
@@ -141,29 +172,43 @@ extension StructDescription {
             .u64("fs_base"), .u64("gs_base_kernel"), .u64("gs_base_user"),
         ])
 
+    /// `struct iret_context` (public/arch-x86/xen-x86_64.h).
+    /// The frame HYPERVISOR_iret pops on x86_64 (xen-x86_64.h only).
     public static let iret_context = StructDescription("iret_context", "arch-x86/xen-x86_64.h", only: .x86_64,
         ["rax", "r11", "rcx", "flags", "rip", "cs", "rflags", "rsp", "ss"].map { Field.u64($0) })
 
+    /// `struct xen_callback` (public/arch-x86/xen-x86_32.h).
+    /// A callback address on x86_32: code segment and EIP (xen-x86_32.h only; x86_64 uses a plain address).
     public static let xen_callback = StructDescription("xen_callback", "arch-x86/xen-x86_32.h", only: .x86_32,
         [.ulong("cs"), .ulong("eip")])
 
+    /// `struct xen_cpuid_leaf` (public/arch-x86/xen.h).
+    /// One CPUID leaf of a domain's policy: leaf, subleaf and the four registers.
     public static let xen_cpuid_leaf = StructDescription("xen_cpuid_leaf", "arch-x86/xen.h", [
         .u32("leaf"), .u32("subleaf"), .u32("a"), .u32("b"), .u32("c"), .u32("d"),
     ])
 
+    /// `struct xen_msr_entry` (public/arch-x86/xen.h).
+    /// One MSR of a domain's policy: index, flags and value.
     public static let xen_msr_entry = StructDescription("xen_msr_entry", "arch-x86/xen.h", [
         .u32("idx"), .u32("flags"), .u64("val"),
     ])
 
     // MARK: public/arch-x86/hvm/start_info.h (what a PVH guest finds in EBX at entry)
 
+    /// `struct hvm_start_info` (public/arch-x86/hvm/start_info.h).
+    /// What a PVH guest finds in EBX at entry: magic, module list, command line, RSDP and memory map addresses.
     public static let hvm_start_info = StructDescription("hvm_start_info", "arch-x86/hvm/start_info.h", [
         .u32("magic"), .u32("version"), .u32("flags"), .u32("nr_modules"), .u64("modlist_paddr"),
         .u64("cmdline_paddr"), .u64("rsdp_paddr"), .u64("memmap_paddr"), .u32("memmap_entries"), .u32("reserved"),
     ])
+    /// `struct hvm_modlist_entry` (public/arch-x86/hvm/start_info.h).
+    /// One module of hvm_start_info's module list: physical address, size, command line.
     public static let hvm_modlist_entry = StructDescription("hvm_modlist_entry", "arch-x86/hvm/start_info.h", [
         .u64("paddr"), .u64("size"), .u64("cmdline_paddr"), .u64("reserved"),
     ])
+    /// `struct hvm_memmap_table_entry` (public/arch-x86/hvm/start_info.h).
+    /// One E820-style entry of hvm_start_info's memory map: address, size, type.
     public static let hvm_memmap_table_entry = StructDescription(
         "hvm_memmap_table_entry", "arch-x86/hvm/start_info.h", [
             .u64("addr"), .u64("size"), .u32("type"), .u32("reserved"),

@@ -2,10 +2,14 @@
 /// bit pattern in 64 bits: unsigned types zero-extended, signed types sign-extended
 /// (`UInt64(bitPattern: Int64(x))`). A field not present encodes as zero.
 public struct StructValue: Sendable, Equatable {
+    /// Dotted path (`arg1.mfn`, `trap_ctxt[3].vector`) → elements: one for a scalar, the array's
+    /// length for an array of scalars.
     public var fields: [String: [UInt64]]
 
+    /// A value with these fields (none by default: every field zero).
     public init(_ fields: [String: [UInt64]] = [:]) { self.fields = fields }
 
+    /// The first (for a scalar, the only) element at `path`; setting stores one element, nil removes it.
     public subscript(_ path: String) -> UInt64? {
         get { fields[path]?.first }
         set { fields[path] = newValue.map { [$0] } }

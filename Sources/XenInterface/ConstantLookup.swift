@@ -3,7 +3,7 @@
 public struct XenConstant: Sendable, Equatable {
     /// The header's name without the group's prefix (`extraversion` for `XENVER_extraversion`).
     public let name: String
-    /// The number.
+    /// The macro's value in the header (12 for `__HYPERVISOR_memory_op`).
     public let value: UInt32
 }
 

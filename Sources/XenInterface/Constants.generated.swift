@@ -5,535 +5,551 @@
 // `XenConstantGroup.all`, which list and look up by name, refer to those constants.
 
 extension HypercallNumber {
-    /// `__HYPERVISOR_set_trap_table` (public/xen.h).
+    /// `__HYPERVISOR_set_trap_table` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_trap_table = HypercallNumber(rawValue: 0)
-    /// `__HYPERVISOR_mmu_update` (public/xen.h).
+    /// `__HYPERVISOR_mmu_update` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let mmu_update = HypercallNumber(rawValue: 1)
-    /// `__HYPERVISOR_set_gdt` (public/xen.h).
+    /// `__HYPERVISOR_set_gdt` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_gdt = HypercallNumber(rawValue: 2)
-    /// `__HYPERVISOR_stack_switch` (public/xen.h).
+    /// `__HYPERVISOR_stack_switch` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let stack_switch = HypercallNumber(rawValue: 3)
-    /// `__HYPERVISOR_set_callbacks` (public/xen.h).
+    /// `__HYPERVISOR_set_callbacks` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_callbacks = HypercallNumber(rawValue: 4)
-    /// `__HYPERVISOR_fpu_taskswitch` (public/xen.h).
+    /// `__HYPERVISOR_fpu_taskswitch` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let fpu_taskswitch = HypercallNumber(rawValue: 5)
-    /// `__HYPERVISOR_sched_op_compat` (public/xen.h).
+    /// `__HYPERVISOR_sched_op_compat` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let sched_op_compat = HypercallNumber(rawValue: 6)
-    /// `__HYPERVISOR_platform_op` (public/xen.h).
+    /// `__HYPERVISOR_platform_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let platform_op = HypercallNumber(rawValue: 7)
-    /// `__HYPERVISOR_set_debugreg` (public/xen.h).
+    /// `__HYPERVISOR_set_debugreg` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_debugreg = HypercallNumber(rawValue: 8)
-    /// `__HYPERVISOR_get_debugreg` (public/xen.h).
+    /// `__HYPERVISOR_get_debugreg` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let get_debugreg = HypercallNumber(rawValue: 9)
-    /// `__HYPERVISOR_update_descriptor` (public/xen.h).
+    /// `__HYPERVISOR_update_descriptor` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let update_descriptor = HypercallNumber(rawValue: 10)
-    /// `__HYPERVISOR_memory_op` (public/xen.h).
+    /// `__HYPERVISOR_memory_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let memory_op = HypercallNumber(rawValue: 12)
-    /// `__HYPERVISOR_multicall` (public/xen.h).
+    /// `__HYPERVISOR_multicall` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let multicall = HypercallNumber(rawValue: 13)
-    /// `__HYPERVISOR_update_va_mapping` (public/xen.h).
+    /// `__HYPERVISOR_update_va_mapping` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let update_va_mapping = HypercallNumber(rawValue: 14)
-    /// `__HYPERVISOR_set_timer_op` (public/xen.h).
+    /// `__HYPERVISOR_set_timer_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_timer_op = HypercallNumber(rawValue: 15)
-    /// `__HYPERVISOR_event_channel_op_compat` (public/xen.h).
+    /// `__HYPERVISOR_event_channel_op_compat` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let event_channel_op_compat = HypercallNumber(rawValue: 16)
-    /// `__HYPERVISOR_xen_version` (public/xen.h).
+    /// `__HYPERVISOR_xen_version` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let xen_version = HypercallNumber(rawValue: 17)
-    /// `__HYPERVISOR_console_io` (public/xen.h).
+    /// `__HYPERVISOR_console_io` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let console_io = HypercallNumber(rawValue: 18)
-    /// `__HYPERVISOR_physdev_op_compat` (public/xen.h).
+    /// `__HYPERVISOR_physdev_op_compat` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let physdev_op_compat = HypercallNumber(rawValue: 19)
-    /// `__HYPERVISOR_grant_table_op` (public/xen.h).
+    /// `__HYPERVISOR_grant_table_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let grant_table_op = HypercallNumber(rawValue: 20)
-    /// `__HYPERVISOR_vm_assist` (public/xen.h).
+    /// `__HYPERVISOR_vm_assist` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let vm_assist = HypercallNumber(rawValue: 21)
-    /// `__HYPERVISOR_update_va_mapping_otherdomain` (public/xen.h).
+    /// `__HYPERVISOR_update_va_mapping_otherdomain` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let update_va_mapping_otherdomain = HypercallNumber(rawValue: 22)
-    /// `__HYPERVISOR_iret` (public/xen.h).
+    /// `__HYPERVISOR_iret` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let iret = HypercallNumber(rawValue: 23)
-    /// `__HYPERVISOR_vcpu_op` (public/xen.h).
+    /// `__HYPERVISOR_vcpu_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let vcpu_op = HypercallNumber(rawValue: 24)
-    /// `__HYPERVISOR_set_segment_base` (public/xen.h).
+    /// `__HYPERVISOR_set_segment_base` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let set_segment_base = HypercallNumber(rawValue: 25)
-    /// `__HYPERVISOR_mmuext_op` (public/xen.h).
+    /// `__HYPERVISOR_mmuext_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let mmuext_op = HypercallNumber(rawValue: 26)
-    /// `__HYPERVISOR_xsm_op` (public/xen.h).
+    /// `__HYPERVISOR_xsm_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let xsm_op = HypercallNumber(rawValue: 27)
-    /// `__HYPERVISOR_nmi_op` (public/xen.h).
+    /// `__HYPERVISOR_nmi_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let nmi_op = HypercallNumber(rawValue: 28)
-    /// `__HYPERVISOR_sched_op` (public/xen.h).
+    /// `__HYPERVISOR_sched_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let sched_op = HypercallNumber(rawValue: 29)
-    /// `__HYPERVISOR_callback_op` (public/xen.h).
+    /// `__HYPERVISOR_callback_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let callback_op = HypercallNumber(rawValue: 30)
-    /// `__HYPERVISOR_xenoprof_op` (public/xen.h).
+    /// `__HYPERVISOR_xenoprof_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let xenoprof_op = HypercallNumber(rawValue: 31)
-    /// `__HYPERVISOR_event_channel_op` (public/xen.h).
+    /// `__HYPERVISOR_event_channel_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let event_channel_op = HypercallNumber(rawValue: 32)
-    /// `__HYPERVISOR_physdev_op` (public/xen.h).
+    /// `__HYPERVISOR_physdev_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let physdev_op = HypercallNumber(rawValue: 33)
-    /// `__HYPERVISOR_hvm_op` (public/xen.h).
+    /// `__HYPERVISOR_hvm_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let hvm_op = HypercallNumber(rawValue: 34)
-    /// `__HYPERVISOR_sysctl` (public/xen.h).
+    /// `__HYPERVISOR_sysctl` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let sysctl = HypercallNumber(rawValue: 35)
-    /// `__HYPERVISOR_domctl` (public/xen.h).
+    /// `__HYPERVISOR_domctl` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let domctl = HypercallNumber(rawValue: 36)
-    /// `__HYPERVISOR_kexec_op` (public/xen.h).
+    /// `__HYPERVISOR_kexec_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let kexec_op = HypercallNumber(rawValue: 37)
-    /// `__HYPERVISOR_tmem_op` (public/xen.h).
+    /// `__HYPERVISOR_tmem_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let tmem_op = HypercallNumber(rawValue: 38)
-    /// `__HYPERVISOR_argo_op` (public/xen.h).
+    /// `__HYPERVISOR_argo_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let argo_op = HypercallNumber(rawValue: 39)
-    /// `__HYPERVISOR_xenpmu_op` (public/xen.h).
+    /// `__HYPERVISOR_xenpmu_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let xenpmu_op = HypercallNumber(rawValue: 40)
-    /// `__HYPERVISOR_dm_op` (public/xen.h).
+    /// `__HYPERVISOR_dm_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let dm_op = HypercallNumber(rawValue: 41)
-    /// `__HYPERVISOR_hypfs_op` (public/xen.h).
+    /// `__HYPERVISOR_hypfs_op` (public/xen.h): the hypercall's number, passed in rax/eax (privcmd: `op`).
     public static let hypfs_op = HypercallNumber(rawValue: 42)
 }
 
-/// The `XENVER_*` numbers of public/version.h (xen_version), each under the header's name.
+/// The `XENVER_*` numbers of public/version.h, each under the header's name without
+/// the prefix: each is a `cmd` of the xen_version hypercall.
 public enum XENVER {
-    /// `XENVER_version` (public/version.h).
+    /// `XENVER_version` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let version: UInt32 = 0
-    /// `XENVER_extraversion` (public/version.h).
+    /// `XENVER_extraversion` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let extraversion: UInt32 = 1
-    /// `XENVER_compile_info` (public/version.h).
+    /// `XENVER_compile_info` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let compile_info: UInt32 = 2
-    /// `XENVER_capabilities` (public/version.h).
+    /// `XENVER_capabilities` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let capabilities: UInt32 = 3
-    /// `XENVER_changeset` (public/version.h).
+    /// `XENVER_changeset` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let changeset: UInt32 = 4
-    /// `XENVER_platform_parameters` (public/version.h).
+    /// `XENVER_platform_parameters` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let platform_parameters: UInt32 = 5
-    /// `XENVER_get_features` (public/version.h).
+    /// `XENVER_get_features` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let get_features: UInt32 = 6
-    /// `XENVER_pagesize` (public/version.h).
+    /// `XENVER_pagesize` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let pagesize: UInt32 = 7
-    /// `XENVER_guest_handle` (public/version.h).
+    /// `XENVER_guest_handle` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let guest_handle: UInt32 = 8
-    /// `XENVER_commandline` (public/version.h).
+    /// `XENVER_commandline` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let commandline: UInt32 = 9
-    /// `XENVER_build_id` (public/version.h).
+    /// `XENVER_build_id` (public/version.h): a `cmd` of the xen_version hypercall.
     public static let build_id: UInt32 = 10
 }
 
-/// The `XENMEM_*` numbers of public/memory.h (memory_op), each under the header's name.
+/// The `XENMEM_*` numbers of public/memory.h, each under the header's name without
+/// the prefix: each is a `cmd` of the memory_op hypercall.
 public enum XENMEM {
-    /// `XENMEM_increase_reservation` (public/memory.h).
+    /// `XENMEM_increase_reservation` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let increase_reservation: UInt32 = 0
-    /// `XENMEM_decrease_reservation` (public/memory.h).
+    /// `XENMEM_decrease_reservation` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let decrease_reservation: UInt32 = 1
-    /// `XENMEM_populate_physmap` (public/memory.h).
+    /// `XENMEM_populate_physmap` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let populate_physmap: UInt32 = 6
-    /// `XENMEM_exchange` (public/memory.h).
+    /// `XENMEM_exchange` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let exchange: UInt32 = 11
-    /// `XENMEM_maximum_ram_page` (public/memory.h).
+    /// `XENMEM_maximum_ram_page` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let maximum_ram_page: UInt32 = 2
-    /// `XENMEM_current_reservation` (public/memory.h).
+    /// `XENMEM_current_reservation` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let current_reservation: UInt32 = 3
-    /// `XENMEM_maximum_reservation` (public/memory.h).
+    /// `XENMEM_maximum_reservation` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let maximum_reservation: UInt32 = 4
-    /// `XENMEM_maximum_gpfn` (public/memory.h).
+    /// `XENMEM_maximum_gpfn` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let maximum_gpfn: UInt32 = 14
-    /// `XENMEM_machphys_mfn_list` (public/memory.h).
+    /// `XENMEM_machphys_mfn_list` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let machphys_mfn_list: UInt32 = 5
-    /// `XENMEM_machphys_compat_mfn_list` (public/memory.h).
+    /// `XENMEM_machphys_compat_mfn_list` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let machphys_compat_mfn_list: UInt32 = 25
-    /// `XENMEM_machphys_mapping` (public/memory.h).
+    /// `XENMEM_machphys_mapping` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let machphys_mapping: UInt32 = 12
-    /// `XENMEM_add_to_physmap` (public/memory.h).
+    /// `XENMEM_add_to_physmap` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let add_to_physmap: UInt32 = 7
-    /// `XENMEM_add_to_physmap_batch` (public/memory.h).
+    /// `XENMEM_add_to_physmap_batch` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let add_to_physmap_batch: UInt32 = 23
-    /// `XENMEM_remove_from_physmap` (public/memory.h).
+    /// `XENMEM_remove_from_physmap` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let remove_from_physmap: UInt32 = 15
-    /// `XENMEM_memory_map` (public/memory.h).
+    /// `XENMEM_memory_map` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let memory_map: UInt32 = 9
-    /// `XENMEM_machine_memory_map` (public/memory.h).
+    /// `XENMEM_machine_memory_map` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let machine_memory_map: UInt32 = 10
-    /// `XENMEM_set_memory_map` (public/memory.h).
+    /// `XENMEM_set_memory_map` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let set_memory_map: UInt32 = 13
-    /// `XENMEM_set_pod_target` (public/memory.h).
+    /// `XENMEM_set_pod_target` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let set_pod_target: UInt32 = 16
-    /// `XENMEM_get_pod_target` (public/memory.h).
+    /// `XENMEM_get_pod_target` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let get_pod_target: UInt32 = 17
-    /// `XENMEM_acquire_resource` (public/memory.h).
+    /// `XENMEM_acquire_resource` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let acquire_resource: UInt32 = 28
-    /// `XENMEM_get_vnumainfo` (public/memory.h).
+    /// `XENMEM_get_vnumainfo` (public/memory.h): a `cmd` of the memory_op hypercall.
     public static let get_vnumainfo: UInt32 = 26
 }
 
-/// The `GNTTABOP_*` numbers of public/grant_table.h (grant_table_op), each under the header's name.
+/// The `GNTTABOP_*` numbers of public/grant_table.h, each under the header's name without
+/// the prefix: each is a `cmd` of the grant_table_op hypercall.
 public enum GNTTABOP {
-    /// `GNTTABOP_map_grant_ref` (public/grant_table.h).
+    /// `GNTTABOP_map_grant_ref` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let map_grant_ref: UInt32 = 0
-    /// `GNTTABOP_unmap_grant_ref` (public/grant_table.h).
+    /// `GNTTABOP_unmap_grant_ref` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let unmap_grant_ref: UInt32 = 1
-    /// `GNTTABOP_setup_table` (public/grant_table.h).
+    /// `GNTTABOP_setup_table` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let setup_table: UInt32 = 2
-    /// `GNTTABOP_dump_table` (public/grant_table.h).
+    /// `GNTTABOP_dump_table` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let dump_table: UInt32 = 3
-    /// `GNTTABOP_transfer` (public/grant_table.h).
+    /// `GNTTABOP_transfer` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let transfer: UInt32 = 4
-    /// `GNTTABOP_copy` (public/grant_table.h).
+    /// `GNTTABOP_copy` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let copy: UInt32 = 5
-    /// `GNTTABOP_query_size` (public/grant_table.h).
+    /// `GNTTABOP_query_size` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let query_size: UInt32 = 6
-    /// `GNTTABOP_unmap_and_replace` (public/grant_table.h).
+    /// `GNTTABOP_unmap_and_replace` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let unmap_and_replace: UInt32 = 7
-    /// `GNTTABOP_set_version` (public/grant_table.h).
+    /// `GNTTABOP_set_version` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let set_version: UInt32 = 8
-    /// `GNTTABOP_get_status_frames` (public/grant_table.h).
+    /// `GNTTABOP_get_status_frames` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let get_status_frames: UInt32 = 9
-    /// `GNTTABOP_get_version` (public/grant_table.h).
+    /// `GNTTABOP_get_version` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let get_version: UInt32 = 10
-    /// `GNTTABOP_swap_grant_ref` (public/grant_table.h).
+    /// `GNTTABOP_swap_grant_ref` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let swap_grant_ref: UInt32 = 11
-    /// `GNTTABOP_cache_flush` (public/grant_table.h).
+    /// `GNTTABOP_cache_flush` (public/grant_table.h): a `cmd` of the grant_table_op hypercall.
     public static let cache_flush: UInt32 = 12
 }
 
-/// The `EVTCHNOP_*` numbers of public/event_channel.h (event_channel_op), each under the header's name.
+/// The `EVTCHNOP_*` numbers of public/event_channel.h, each under the header's name without
+/// the prefix: each is a `cmd` of the event_channel_op hypercall.
 public enum EVTCHNOP {
-    /// `EVTCHNOP_bind_interdomain` (public/event_channel.h).
+    /// `EVTCHNOP_bind_interdomain` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let bind_interdomain: UInt32 = 0
-    /// `EVTCHNOP_bind_virq` (public/event_channel.h).
+    /// `EVTCHNOP_bind_virq` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let bind_virq: UInt32 = 1
-    /// `EVTCHNOP_bind_pirq` (public/event_channel.h).
+    /// `EVTCHNOP_bind_pirq` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let bind_pirq: UInt32 = 2
-    /// `EVTCHNOP_close` (public/event_channel.h).
+    /// `EVTCHNOP_close` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let close: UInt32 = 3
-    /// `EVTCHNOP_send` (public/event_channel.h).
+    /// `EVTCHNOP_send` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let send: UInt32 = 4
-    /// `EVTCHNOP_status` (public/event_channel.h).
+    /// `EVTCHNOP_status` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let status: UInt32 = 5
-    /// `EVTCHNOP_alloc_unbound` (public/event_channel.h).
+    /// `EVTCHNOP_alloc_unbound` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let alloc_unbound: UInt32 = 6
-    /// `EVTCHNOP_bind_ipi` (public/event_channel.h).
+    /// `EVTCHNOP_bind_ipi` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let bind_ipi: UInt32 = 7
-    /// `EVTCHNOP_bind_vcpu` (public/event_channel.h).
+    /// `EVTCHNOP_bind_vcpu` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let bind_vcpu: UInt32 = 8
-    /// `EVTCHNOP_unmask` (public/event_channel.h).
+    /// `EVTCHNOP_unmask` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let unmask: UInt32 = 9
-    /// `EVTCHNOP_reset` (public/event_channel.h).
+    /// `EVTCHNOP_reset` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let reset: UInt32 = 10
-    /// `EVTCHNOP_init_control` (public/event_channel.h).
+    /// `EVTCHNOP_init_control` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let init_control: UInt32 = 11
-    /// `EVTCHNOP_expand_array` (public/event_channel.h).
+    /// `EVTCHNOP_expand_array` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let expand_array: UInt32 = 12
-    /// `EVTCHNOP_set_priority` (public/event_channel.h).
+    /// `EVTCHNOP_set_priority` (public/event_channel.h): a `cmd` of the event_channel_op hypercall.
     public static let set_priority: UInt32 = 13
 }
 
-/// The `SCHEDOP_*` numbers of public/sched.h (sched_op), each under the header's name.
+/// The `SCHEDOP_*` numbers of public/sched.h, each under the header's name without
+/// the prefix: each is a `cmd` of the sched_op hypercall.
 public enum SCHEDOP {
-    /// `SCHEDOP_yield` (public/sched.h).
+    /// `SCHEDOP_yield` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let yield: UInt32 = 0
-    /// `SCHEDOP_block` (public/sched.h).
+    /// `SCHEDOP_block` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let block: UInt32 = 1
-    /// `SCHEDOP_shutdown` (public/sched.h).
+    /// `SCHEDOP_shutdown` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let shutdown: UInt32 = 2
-    /// `SCHEDOP_poll` (public/sched.h).
+    /// `SCHEDOP_poll` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let poll: UInt32 = 3
-    /// `SCHEDOP_remote_shutdown` (public/sched.h).
+    /// `SCHEDOP_remote_shutdown` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let remote_shutdown: UInt32 = 4
-    /// `SCHEDOP_shutdown_code` (public/sched.h).
+    /// `SCHEDOP_shutdown_code` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let shutdown_code: UInt32 = 5
-    /// `SCHEDOP_watchdog` (public/sched.h).
+    /// `SCHEDOP_watchdog` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let watchdog: UInt32 = 6
-    /// `SCHEDOP_pin_override` (public/sched.h).
+    /// `SCHEDOP_pin_override` (public/sched.h): a `cmd` of the sched_op hypercall.
     public static let pin_override: UInt32 = 7
 }
 
-/// The `VCPUOP_*` numbers of public/vcpu.h (vcpu_op), each under the header's name.
+/// The `VCPUOP_*` numbers of public/vcpu.h, each under the header's name without
+/// the prefix: each is a `cmd` of the vcpu_op hypercall.
 public enum VCPUOP {
-    /// `VCPUOP_initialise` (public/vcpu.h).
+    /// `VCPUOP_initialise` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let initialise: UInt32 = 0
-    /// `VCPUOP_up` (public/vcpu.h).
+    /// `VCPUOP_up` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let up: UInt32 = 1
-    /// `VCPUOP_down` (public/vcpu.h).
+    /// `VCPUOP_down` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let down: UInt32 = 2
-    /// `VCPUOP_is_up` (public/vcpu.h).
+    /// `VCPUOP_is_up` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let is_up: UInt32 = 3
-    /// `VCPUOP_get_runstate_info` (public/vcpu.h).
+    /// `VCPUOP_get_runstate_info` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let get_runstate_info: UInt32 = 4
-    /// `VCPUOP_register_runstate_memory_area` (public/vcpu.h).
+    /// `VCPUOP_register_runstate_memory_area` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let register_runstate_memory_area: UInt32 = 5
-    /// `VCPUOP_set_periodic_timer` (public/vcpu.h).
+    /// `VCPUOP_set_periodic_timer` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let set_periodic_timer: UInt32 = 6
-    /// `VCPUOP_stop_periodic_timer` (public/vcpu.h).
+    /// `VCPUOP_stop_periodic_timer` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let stop_periodic_timer: UInt32 = 7
-    /// `VCPUOP_set_singleshot_timer` (public/vcpu.h).
+    /// `VCPUOP_set_singleshot_timer` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let set_singleshot_timer: UInt32 = 8
-    /// `VCPUOP_stop_singleshot_timer` (public/vcpu.h).
+    /// `VCPUOP_stop_singleshot_timer` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let stop_singleshot_timer: UInt32 = 9
-    /// `VCPUOP_register_vcpu_info` (public/vcpu.h).
+    /// `VCPUOP_register_vcpu_info` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let register_vcpu_info: UInt32 = 10
-    /// `VCPUOP_send_nmi` (public/vcpu.h).
+    /// `VCPUOP_send_nmi` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let send_nmi: UInt32 = 11
-    /// `VCPUOP_get_physid` (public/vcpu.h).
+    /// `VCPUOP_get_physid` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let get_physid: UInt32 = 12
-    /// `VCPUOP_register_vcpu_time_memory_area` (public/vcpu.h).
+    /// `VCPUOP_register_vcpu_time_memory_area` (public/vcpu.h): a `cmd` of the vcpu_op hypercall.
     public static let register_vcpu_time_memory_area: UInt32 = 13
 }
 
-/// The `HVMOP_*` numbers of public/hvm/hvm_op.h (hvm_op), each under the header's name.
+/// The `HVMOP_*` numbers of public/hvm/hvm_op.h, each under the header's name without
+/// the prefix: each is an `op` of the hvm_op hypercall.
 public enum HVMOP {
-    /// `HVMOP_set_param` (public/hvm/hvm_op.h).
+    /// `HVMOP_set_param` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let set_param: UInt32 = 0
-    /// `HVMOP_get_param` (public/hvm/hvm_op.h).
+    /// `HVMOP_get_param` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let get_param: UInt32 = 1
-    /// `HVMOP_flush_tlbs` (public/hvm/hvm_op.h).
+    /// `HVMOP_flush_tlbs` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let flush_tlbs: UInt32 = 5
-    /// `HVMOP_pagetable_dying` (public/hvm/hvm_op.h).
+    /// `HVMOP_pagetable_dying` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let pagetable_dying: UInt32 = 9
-    /// `HVMOP_get_time` (public/hvm/hvm_op.h).
+    /// `HVMOP_get_time` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let get_time: UInt32 = 10
-    /// `HVMOP_xentrace` (public/hvm/hvm_op.h).
+    /// `HVMOP_xentrace` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let xentrace: UInt32 = 11
-    /// `HVMOP_get_mem_type` (public/hvm/hvm_op.h).
+    /// `HVMOP_get_mem_type` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let get_mem_type: UInt32 = 15
-    /// `HVMOP_set_evtchn_upcall_vector` (public/hvm/hvm_op.h).
+    /// `HVMOP_set_evtchn_upcall_vector` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let set_evtchn_upcall_vector: UInt32 = 23
-    /// `HVMOP_guest_request_vm_event` (public/hvm/hvm_op.h).
+    /// `HVMOP_guest_request_vm_event` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let guest_request_vm_event: UInt32 = 24
-    /// `HVMOP_altp2m` (public/hvm/hvm_op.h).
+    /// `HVMOP_altp2m` (public/hvm/hvm_op.h): an `op` of the hvm_op hypercall.
     public static let altp2m: UInt32 = 25
 }
 
-/// The `PHYSDEVOP_*` numbers of public/physdev.h (physdev_op), each under the header's name.
+/// The `PHYSDEVOP_*` numbers of public/physdev.h, each under the header's name without
+/// the prefix: each is a `cmd` of the physdev_op hypercall.
 public enum PHYSDEVOP {
-    /// `PHYSDEVOP_eoi` (public/physdev.h).
+    /// `PHYSDEVOP_eoi` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let eoi: UInt32 = 12
-    /// `PHYSDEVOP_pirq_eoi_gmfn_v1` (public/physdev.h).
+    /// `PHYSDEVOP_pirq_eoi_gmfn_v1` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let pirq_eoi_gmfn_v1: UInt32 = 17
-    /// `PHYSDEVOP_pirq_eoi_gmfn_v2` (public/physdev.h).
+    /// `PHYSDEVOP_pirq_eoi_gmfn_v2` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let pirq_eoi_gmfn_v2: UInt32 = 28
-    /// `PHYSDEVOP_irq_status_query` (public/physdev.h).
+    /// `PHYSDEVOP_irq_status_query` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let irq_status_query: UInt32 = 5
-    /// `PHYSDEVOP_set_iopl` (public/physdev.h).
+    /// `PHYSDEVOP_set_iopl` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let set_iopl: UInt32 = 6
-    /// `PHYSDEVOP_set_iobitmap` (public/physdev.h).
+    /// `PHYSDEVOP_set_iobitmap` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let set_iobitmap: UInt32 = 7
-    /// `PHYSDEVOP_apic_read` (public/physdev.h).
+    /// `PHYSDEVOP_apic_read` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let apic_read: UInt32 = 8
-    /// `PHYSDEVOP_apic_write` (public/physdev.h).
+    /// `PHYSDEVOP_apic_write` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let apic_write: UInt32 = 9
-    /// `PHYSDEVOP_alloc_irq_vector` (public/physdev.h).
+    /// `PHYSDEVOP_alloc_irq_vector` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let alloc_irq_vector: UInt32 = 10
-    /// `PHYSDEVOP_free_irq_vector` (public/physdev.h).
+    /// `PHYSDEVOP_free_irq_vector` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let free_irq_vector: UInt32 = 11
-    /// `PHYSDEVOP_map_pirq` (public/physdev.h).
+    /// `PHYSDEVOP_map_pirq` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let map_pirq: UInt32 = 13
-    /// `PHYSDEVOP_unmap_pirq` (public/physdev.h).
+    /// `PHYSDEVOP_unmap_pirq` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let unmap_pirq: UInt32 = 14
-    /// `PHYSDEVOP_manage_pci_add` (public/physdev.h).
+    /// `PHYSDEVOP_manage_pci_add` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let manage_pci_add: UInt32 = 15
-    /// `PHYSDEVOP_manage_pci_remove` (public/physdev.h).
+    /// `PHYSDEVOP_manage_pci_remove` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let manage_pci_remove: UInt32 = 16
-    /// `PHYSDEVOP_restore_msi` (public/physdev.h).
+    /// `PHYSDEVOP_restore_msi` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let restore_msi: UInt32 = 19
-    /// `PHYSDEVOP_manage_pci_add_ext` (public/physdev.h).
+    /// `PHYSDEVOP_manage_pci_add_ext` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let manage_pci_add_ext: UInt32 = 20
-    /// `PHYSDEVOP_setup_gsi` (public/physdev.h).
+    /// `PHYSDEVOP_setup_gsi` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let setup_gsi: UInt32 = 21
-    /// `PHYSDEVOP_get_free_pirq` (public/physdev.h).
+    /// `PHYSDEVOP_get_free_pirq` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let get_free_pirq: UInt32 = 23
-    /// `PHYSDEVOP_pci_mmcfg_reserved` (public/physdev.h).
+    /// `PHYSDEVOP_pci_mmcfg_reserved` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let pci_mmcfg_reserved: UInt32 = 24
-    /// `PHYSDEVOP_pci_device_add` (public/physdev.h).
+    /// `PHYSDEVOP_pci_device_add` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let pci_device_add: UInt32 = 25
-    /// `PHYSDEVOP_pci_device_remove` (public/physdev.h).
+    /// `PHYSDEVOP_pci_device_remove` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let pci_device_remove: UInt32 = 26
-    /// `PHYSDEVOP_restore_msi_ext` (public/physdev.h).
+    /// `PHYSDEVOP_restore_msi_ext` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let restore_msi_ext: UInt32 = 27
-    /// `PHYSDEVOP_prepare_msix` (public/physdev.h).
+    /// `PHYSDEVOP_prepare_msix` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let prepare_msix: UInt32 = 30
-    /// `PHYSDEVOP_release_msix` (public/physdev.h).
+    /// `PHYSDEVOP_release_msix` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let release_msix: UInt32 = 31
-    /// `PHYSDEVOP_dbgp_op` (public/physdev.h).
+    /// `PHYSDEVOP_dbgp_op` (public/physdev.h): a `cmd` of the physdev_op hypercall.
     public static let dbgp_op: UInt32 = 29
 }
 
-/// The `MMUEXT_*` numbers of public/xen.h (mmuext_op), each under the header's name.
+/// The `MMUEXT_*` numbers of public/xen.h, each under the header's name without
+/// the prefix: each is a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
 public enum MMUEXT {
-    /// `MMUEXT_PIN_L1_TABLE` (public/xen.h).
+    /// `MMUEXT_PIN_L1_TABLE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let PIN_L1_TABLE: UInt32 = 0
-    /// `MMUEXT_PIN_L2_TABLE` (public/xen.h).
+    /// `MMUEXT_PIN_L2_TABLE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let PIN_L2_TABLE: UInt32 = 1
-    /// `MMUEXT_PIN_L3_TABLE` (public/xen.h).
+    /// `MMUEXT_PIN_L3_TABLE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let PIN_L3_TABLE: UInt32 = 2
-    /// `MMUEXT_PIN_L4_TABLE` (public/xen.h).
+    /// `MMUEXT_PIN_L4_TABLE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let PIN_L4_TABLE: UInt32 = 3
-    /// `MMUEXT_UNPIN_TABLE` (public/xen.h).
+    /// `MMUEXT_UNPIN_TABLE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let UNPIN_TABLE: UInt32 = 4
-    /// `MMUEXT_NEW_BASEPTR` (public/xen.h).
+    /// `MMUEXT_NEW_BASEPTR` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let NEW_BASEPTR: UInt32 = 5
-    /// `MMUEXT_TLB_FLUSH_LOCAL` (public/xen.h).
+    /// `MMUEXT_TLB_FLUSH_LOCAL` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let TLB_FLUSH_LOCAL: UInt32 = 6
-    /// `MMUEXT_INVLPG_LOCAL` (public/xen.h).
+    /// `MMUEXT_INVLPG_LOCAL` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let INVLPG_LOCAL: UInt32 = 7
-    /// `MMUEXT_TLB_FLUSH_MULTI` (public/xen.h).
+    /// `MMUEXT_TLB_FLUSH_MULTI` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let TLB_FLUSH_MULTI: UInt32 = 8
-    /// `MMUEXT_INVLPG_MULTI` (public/xen.h).
+    /// `MMUEXT_INVLPG_MULTI` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let INVLPG_MULTI: UInt32 = 9
-    /// `MMUEXT_TLB_FLUSH_ALL` (public/xen.h).
+    /// `MMUEXT_TLB_FLUSH_ALL` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let TLB_FLUSH_ALL: UInt32 = 10
-    /// `MMUEXT_INVLPG_ALL` (public/xen.h).
+    /// `MMUEXT_INVLPG_ALL` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let INVLPG_ALL: UInt32 = 11
-    /// `MMUEXT_FLUSH_CACHE` (public/xen.h).
+    /// `MMUEXT_FLUSH_CACHE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let FLUSH_CACHE: UInt32 = 12
-    /// `MMUEXT_SET_LDT` (public/xen.h).
+    /// `MMUEXT_SET_LDT` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let SET_LDT: UInt32 = 13
-    /// `MMUEXT_NEW_USER_BASEPTR` (public/xen.h).
+    /// `MMUEXT_NEW_USER_BASEPTR` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let NEW_USER_BASEPTR: UInt32 = 15
-    /// `MMUEXT_CLEAR_PAGE` (public/xen.h).
+    /// `MMUEXT_CLEAR_PAGE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let CLEAR_PAGE: UInt32 = 16
-    /// `MMUEXT_COPY_PAGE` (public/xen.h).
+    /// `MMUEXT_COPY_PAGE` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let COPY_PAGE: UInt32 = 17
-    /// `MMUEXT_FLUSH_CACHE_GLOBAL` (public/xen.h).
+    /// `MMUEXT_FLUSH_CACHE_GLOBAL` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let FLUSH_CACHE_GLOBAL: UInt32 = 18
-    /// `MMUEXT_MARK_SUPER` (public/xen.h).
+    /// `MMUEXT_MARK_SUPER` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let MARK_SUPER: UInt32 = 19
-    /// `MMUEXT_UNMARK_SUPER` (public/xen.h).
+    /// `MMUEXT_UNMARK_SUPER` (public/xen.h): a `cmd` of a struct mmuext_op (the mmuext_op hypercall).
     public static let UNMARK_SUPER: UInt32 = 20
 }
 
-/// The `MMU_*` numbers of public/xen.h (mmu_update), each under the header's name.
+/// The `MMU_*` numbers of public/xen.h, each under the header's name without
+/// the prefix: each is a command in the low two bits of a struct mmu_update's `ptr`.
 public enum MMU {
-    /// `MMU_NORMAL_PT_UPDATE` (public/xen.h).
+    /// `MMU_NORMAL_PT_UPDATE` (public/xen.h): a command in the low two bits of a struct mmu_update's `ptr`.
     public static let NORMAL_PT_UPDATE: UInt32 = 0
-    /// `MMU_MACHPHYS_UPDATE` (public/xen.h).
+    /// `MMU_MACHPHYS_UPDATE` (public/xen.h): a command in the low two bits of a struct mmu_update's `ptr`.
     public static let MACHPHYS_UPDATE: UInt32 = 1
-    /// `MMU_PT_UPDATE_PRESERVE_AD` (public/xen.h).
+    /// `MMU_PT_UPDATE_PRESERVE_AD` (public/xen.h): a command in the low two bits of a struct mmu_update's `ptr`.
     public static let PT_UPDATE_PRESERVE_AD: UInt32 = 2
-    /// `MMU_PT_UPDATE_NO_TRANSLATE` (public/xen.h).
+    /// `MMU_PT_UPDATE_NO_TRANSLATE` (public/xen.h): a command in the low two bits of a struct mmu_update's `ptr`.
     public static let PT_UPDATE_NO_TRANSLATE: UInt32 = 3
 }
 
-/// The `CALLBACKOP_*` numbers of public/callback.h (callback_op), each under the header's name.
+/// The `CALLBACKOP_*` numbers of public/callback.h, each under the header's name without
+/// the prefix: each is a `cmd` of the callback_op hypercall.
 public enum CALLBACKOP {
-    /// `CALLBACKOP_register` (public/callback.h).
+    /// `CALLBACKOP_register` (public/callback.h): a `cmd` of the callback_op hypercall.
     public static let register: UInt32 = 0
-    /// `CALLBACKOP_unregister` (public/callback.h).
+    /// `CALLBACKOP_unregister` (public/callback.h): a `cmd` of the callback_op hypercall.
     public static let unregister: UInt32 = 1
 }
 
-/// The `XENNMI_*` numbers of public/nmi.h (nmi_op), each under the header's name.
+/// The `XENNMI_*` numbers of public/nmi.h, each under the header's name without
+/// the prefix: each is a `cmd` of the nmi_op hypercall.
 public enum XENNMI {
-    /// `XENNMI_register_callback` (public/nmi.h).
+    /// `XENNMI_register_callback` (public/nmi.h): a `cmd` of the nmi_op hypercall.
     public static let register_callback: UInt32 = 0
-    /// `XENNMI_unregister_callback` (public/nmi.h).
+    /// `XENNMI_unregister_callback` (public/nmi.h): a `cmd` of the nmi_op hypercall.
     public static let unregister_callback: UInt32 = 1
 }
 
-/// The `CONSOLEIO_*` numbers of public/xen.h (console_io), each under the header's name.
+/// The `CONSOLEIO_*` numbers of public/xen.h, each under the header's name without
+/// the prefix: each is a `cmd` of the console_io hypercall.
 public enum CONSOLEIO {
-    /// `CONSOLEIO_write` (public/xen.h).
+    /// `CONSOLEIO_write` (public/xen.h): a `cmd` of the console_io hypercall.
     public static let write: UInt32 = 0
-    /// `CONSOLEIO_read` (public/xen.h).
+    /// `CONSOLEIO_read` (public/xen.h): a `cmd` of the console_io hypercall.
     public static let read: UInt32 = 1
 }
 
-/// The `VMASST_CMD_*` numbers of public/xen.h (vm_assist), each under the header's name.
+/// The `VMASST_CMD_*` numbers of public/xen.h, each under the header's name without
+/// the prefix: each is a `cmd` of the vm_assist hypercall.
 public enum VMASST_CMD {
-    /// `VMASST_CMD_enable` (public/xen.h).
+    /// `VMASST_CMD_enable` (public/xen.h): a `cmd` of the vm_assist hypercall.
     public static let enable: UInt32 = 0
-    /// `VMASST_CMD_disable` (public/xen.h).
+    /// `VMASST_CMD_disable` (public/xen.h): a `cmd` of the vm_assist hypercall.
     public static let disable: UInt32 = 1
 }
 
-/// The `HVM_PARAM_*` numbers of public/hvm/params.h (hvm_param), each under the header's name.
+/// The `HVM_PARAM_*` numbers of public/hvm/params.h, each under the header's name without
+/// the prefix: each is an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
 public enum HVM_PARAM {
-    /// `HVM_PARAM_CALLBACK_IRQ` (public/hvm/params.h).
+    /// `HVM_PARAM_CALLBACK_IRQ` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let CALLBACK_IRQ: UInt32 = 0
-    /// `HVM_PARAM_STORE_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_STORE_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let STORE_PFN: UInt32 = 1
-    /// `HVM_PARAM_STORE_EVTCHN` (public/hvm/params.h).
+    /// `HVM_PARAM_STORE_EVTCHN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let STORE_EVTCHN: UInt32 = 2
-    /// `HVM_PARAM_IOREQ_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_IOREQ_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let IOREQ_PFN: UInt32 = 5
-    /// `HVM_PARAM_BUFIOREQ_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_BUFIOREQ_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let BUFIOREQ_PFN: UInt32 = 6
-    /// `HVM_PARAM_VIRIDIAN` (public/hvm/params.h).
+    /// `HVM_PARAM_VIRIDIAN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let VIRIDIAN: UInt32 = 9
-    /// `HVM_PARAM_TIMER_MODE` (public/hvm/params.h).
+    /// `HVM_PARAM_TIMER_MODE` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let TIMER_MODE: UInt32 = 10
-    /// `HVM_PARAM_HPET_ENABLED` (public/hvm/params.h).
+    /// `HVM_PARAM_HPET_ENABLED` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let HPET_ENABLED: UInt32 = 11
-    /// `HVM_PARAM_IDENT_PT` (public/hvm/params.h).
+    /// `HVM_PARAM_IDENT_PT` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let IDENT_PT: UInt32 = 12
-    /// `HVM_PARAM_ACPI_S_STATE` (public/hvm/params.h).
+    /// `HVM_PARAM_ACPI_S_STATE` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let ACPI_S_STATE: UInt32 = 14
-    /// `HVM_PARAM_VM86_TSS` (public/hvm/params.h).
+    /// `HVM_PARAM_VM86_TSS` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let VM86_TSS: UInt32 = 15
-    /// `HVM_PARAM_VPT_ALIGN` (public/hvm/params.h).
+    /// `HVM_PARAM_VPT_ALIGN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let VPT_ALIGN: UInt32 = 16
-    /// `HVM_PARAM_CONSOLE_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_CONSOLE_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let CONSOLE_PFN: UInt32 = 17
-    /// `HVM_PARAM_CONSOLE_EVTCHN` (public/hvm/params.h).
+    /// `HVM_PARAM_CONSOLE_EVTCHN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let CONSOLE_EVTCHN: UInt32 = 18
-    /// `HVM_PARAM_ACPI_IOPORTS_LOCATION` (public/hvm/params.h).
+    /// `HVM_PARAM_ACPI_IOPORTS_LOCATION` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let ACPI_IOPORTS_LOCATION: UInt32 = 19
-    /// `HVM_PARAM_PAGING_RING_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_PAGING_RING_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let PAGING_RING_PFN: UInt32 = 27
-    /// `HVM_PARAM_MONITOR_RING_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_MONITOR_RING_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let MONITOR_RING_PFN: UInt32 = 28
-    /// `HVM_PARAM_SHARING_RING_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_SHARING_RING_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let SHARING_RING_PFN: UInt32 = 29
-    /// `HVM_PARAM_TRIPLE_FAULT_REASON` (public/hvm/params.h).
+    /// `HVM_PARAM_TRIPLE_FAULT_REASON` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let TRIPLE_FAULT_REASON: UInt32 = 31
-    /// `HVM_PARAM_IOREQ_SERVER_PFN` (public/hvm/params.h).
+    /// `HVM_PARAM_IOREQ_SERVER_PFN` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let IOREQ_SERVER_PFN: UInt32 = 32
-    /// `HVM_PARAM_NR_IOREQ_SERVER_PAGES` (public/hvm/params.h).
+    /// `HVM_PARAM_NR_IOREQ_SERVER_PAGES` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let NR_IOREQ_SERVER_PAGES: UInt32 = 33
-    /// `HVM_PARAM_VM_GENERATION_ID_ADDR` (public/hvm/params.h).
+    /// `HVM_PARAM_VM_GENERATION_ID_ADDR` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let VM_GENERATION_ID_ADDR: UInt32 = 34
-    /// `HVM_PARAM_ALTP2M` (public/hvm/params.h).
+    /// `HVM_PARAM_ALTP2M` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let ALTP2M: UInt32 = 35
-    /// `HVM_PARAM_X87_FIP_WIDTH` (public/hvm/params.h).
+    /// `HVM_PARAM_X87_FIP_WIDTH` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let X87_FIP_WIDTH: UInt32 = 36
-    /// `HVM_PARAM_VM86_TSS_SIZED` (public/hvm/params.h).
+    /// `HVM_PARAM_VM86_TSS_SIZED` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let VM86_TSS_SIZED: UInt32 = 37
-    /// `HVM_PARAM_MCA_CAP` (public/hvm/params.h).
+    /// `HVM_PARAM_MCA_CAP` (public/hvm/params.h): an `index` of struct xen_hvm_param (HVMOP_get_param/set_param).
     public static let MCA_CAP: UInt32 = 38
 }
 
-/// The `XENFEAT_*` numbers of public/features.h (xen_feature), each under the header's name.
+/// The `XENFEAT_*` numbers of public/features.h, each under the header's name without
+/// the prefix: each is a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
 public enum XENFEAT {
-    /// `XENFEAT_writable_page_tables` (public/features.h).
+    /// `XENFEAT_writable_page_tables` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let writable_page_tables: UInt32 = 0
-    /// `XENFEAT_writable_descriptor_tables` (public/features.h).
+    /// `XENFEAT_writable_descriptor_tables` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let writable_descriptor_tables: UInt32 = 1
-    /// `XENFEAT_auto_translated_physmap` (public/features.h).
+    /// `XENFEAT_auto_translated_physmap` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let auto_translated_physmap: UInt32 = 2
-    /// `XENFEAT_supervisor_mode_kernel` (public/features.h).
+    /// `XENFEAT_supervisor_mode_kernel` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let supervisor_mode_kernel: UInt32 = 3
-    /// `XENFEAT_pae_pgdir_above_4gb` (public/features.h).
+    /// `XENFEAT_pae_pgdir_above_4gb` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let pae_pgdir_above_4gb: UInt32 = 4
-    /// `XENFEAT_mmu_pt_update_preserve_ad` (public/features.h).
+    /// `XENFEAT_mmu_pt_update_preserve_ad` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let mmu_pt_update_preserve_ad: UInt32 = 5
-    /// `XENFEAT_highmem_assist` (public/features.h).
+    /// `XENFEAT_highmem_assist` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let highmem_assist: UInt32 = 6
-    /// `XENFEAT_gnttab_map_avail_bits` (public/features.h).
+    /// `XENFEAT_gnttab_map_avail_bits` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let gnttab_map_avail_bits: UInt32 = 7
-    /// `XENFEAT_hvm_callback_vector` (public/features.h).
+    /// `XENFEAT_hvm_callback_vector` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let hvm_callback_vector: UInt32 = 8
-    /// `XENFEAT_hvm_safe_pvclock` (public/features.h).
+    /// `XENFEAT_hvm_safe_pvclock` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let hvm_safe_pvclock: UInt32 = 9
-    /// `XENFEAT_hvm_pirqs` (public/features.h).
+    /// `XENFEAT_hvm_pirqs` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let hvm_pirqs: UInt32 = 10
-    /// `XENFEAT_dom0` (public/features.h).
+    /// `XENFEAT_dom0` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let dom0: UInt32 = 11
-    /// `XENFEAT_memory_op_vnode_supported` (public/features.h).
+    /// `XENFEAT_memory_op_vnode_supported` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let memory_op_vnode_supported: UInt32 = 13
-    /// `XENFEAT_ARM_SMCCC_supported` (public/features.h).
+    /// `XENFEAT_ARM_SMCCC_supported` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let ARM_SMCCC_supported: UInt32 = 14
-    /// `XENFEAT_linux_rsdp_unrestricted` (public/features.h).
+    /// `XENFEAT_linux_rsdp_unrestricted` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let linux_rsdp_unrestricted: UInt32 = 15
-    /// `XENFEAT_not_direct_mapped` (public/features.h).
+    /// `XENFEAT_not_direct_mapped` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let not_direct_mapped: UInt32 = 16
-    /// `XENFEAT_direct_mapped` (public/features.h).
+    /// `XENFEAT_direct_mapped` (public/features.h): a feature number n: bit n % 32 of XENVER_get_features' submap n / 32.
     public static let direct_mapped: UInt32 = 17
 }
 

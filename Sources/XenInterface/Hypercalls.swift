@@ -7,9 +7,13 @@ public enum ArgumentKind: Sendable, Equatable {
     case wide
 }
 
+/// One declared argument of a hypercall handler (xen/include/hypercall-defs.c).
 public struct HypercallArgument: Sendable, Equatable {
+    /// The handler parameter's name in hypercall-defs.c (`cmd`, `arg`, `ureqs`, ...).
     public let name: String
+    /// How many registers it takes.
     public let kind: ArgumentKind
+    /// An argument called `name` (one register unless `.wide`).
     public init(_ name: String, _ kind: ArgumentKind = .word) {
         self.name = name
         self.kind = kind
@@ -17,7 +21,8 @@ public struct HypercallArgument: Sendable, Equatable {
 }
 
 /// A hypercall number, public/xen.h `__HYPERVISOR_*`. Every number of the header is a typed
-/// constant (`HypercallNumber.memory_op`, generated into Constants.generated.swift).
+/// constant (`HypercallNumber.memory_op`, generated into Constants.generated.swift). On x86 the
+/// hypercall page holds a 32-byte stub per number, at 32 times the number.
 public struct HypercallNumber: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The number Xen dispatches on (rax/eax, or the privcmd ioctl's `op`).
     public let rawValue: UInt32
@@ -33,7 +38,7 @@ public struct HypercallNumber: RawRepresentable, Hashable, Sendable, CustomStrin
 public struct HypercallSignature: Sendable {
     /// The header's name without `__HYPERVISOR_` (`memory_op`).
     public var name: String { hypercall.description }
-    /// The hypercall number.
+    /// The hypercall's number (public/xen.h `__HYPERVISOR_*`).
     public let hypercall: HypercallNumber
     /// The number as Xen receives it.
     public var number: UInt32 { hypercall.rawValue }
@@ -120,8 +125,11 @@ extension HypercallSignature {
 
 /// A register and the value it carries.
 public struct RegisterValue: Sendable, Equatable {
+    /// The register's name in lower case (`rax`, `ebx`, `r10`).
     public let register: String
+    /// Its value; for a 32-bit register, the low 32 bits only.
     public let value: UInt64
+    /// `register` holding `value`.
     public init(_ register: String, _ value: UInt64) {
         self.register = register
         self.value = value

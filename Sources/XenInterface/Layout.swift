@@ -1,7 +1,9 @@
 /// How an ABI stores each scalar type: its size and its alignment inside a structure.
 /// ABI32 and ABI64 each provide one; the layout of every structure follows from it.
 public protocol DataModel: Sendable {
+    /// The ABI this model lays structures out for.
     var architecture: Architecture { get }
+    /// The scalar's size in bytes (sizeof).
     func size(of scalar: ScalarType) -> Int
     /// Alignment of the scalar as a structure member (for x86_32 `uint64_t` this is 4, not 8).
     func alignment(of scalar: ScalarType) -> Int
@@ -11,24 +13,34 @@ public protocol DataModel: Sendable {
 /// Nested structures and unions are flattened into dotted paths (`arg1.mfn`), arrays of
 /// structures into indexed paths (`trap_ctxt[3].vector`).
 public struct LayoutField: Sendable, Equatable {
+    /// The dotted member path, the key of a `StructValue`.
     public let path: String
+    /// The byte offset from the start of the outermost structure (offsetof).
     public let offset: Int
     /// Total size in bytes (for an array, all its elements).
     public let size: Int
+    /// The C type of the scalar (of each element, for an array).
     public let scalar: ScalarType
     /// Number of elements: nil for a plain scalar, the array length for an array of scalars.
     public let count: Int?
 
+    /// Bytes of one element (of the scalar itself when not an array).
     public var elementSize: Int { size / (count ?? 1) }
+    /// Elements: 1 for a plain scalar.
     public var elementCount: Int { count ?? 1 }
 }
 
 /// A structure laid out for one ABI.
 public struct StructLayout: Sendable, Equatable {
+    /// The C tag of the structure it lays out.
     public let name: String
+    /// The ABI it is laid out for.
     public let architecture: Architecture
+    /// sizeof in bytes, tail padding included.
     public let size: Int
+    /// _Alignof in bytes: the largest member alignment.
     public let alignment: Int
+    /// Every leaf member, in member order (union alternatives overlap).
     public let fields: [LayoutField]
 
     /// The field at `path`, if any.

@@ -7,17 +7,28 @@
 /// `XENVER_*` sub-operations of xen_version, public/version.h, in header order. The case name
 /// is the header's name without `XENVER_`.
 public enum XenVersionOp: String, CaseIterable, Sendable {
-    case version              // arg NULL; returns major << 16 | minor
-    case extraversion         // arg xen_extraversion_t (char[16])
-    case compile_info         // arg xen_compile_info_t
-    case capabilities         // arg xen_capabilities_info_t (char[1024])
-    case changeset            // arg xen_changeset_info_t (char[64])
-    case platform_parameters  // arg xen_platform_parameters_t { xen_ulong_t virt_start; }
-    case get_features         // arg xen_feature_info_t { unsigned submap_idx; uint32_t submap; }
-    case pagesize             // arg NULL; returns the page size
-    case guest_handle         // arg xen_domain_handle_t (uint8_t[16])
-    case commandline          // arg xen_commandline_t (char[1024])
-    case build_id             // arg xen_build_id_t { uint32_t len; unsigned char buf[]; }
+    /// `XENVER_version`: arg NULL; returns major << 16 | minor.
+    case version
+    /// `XENVER_extraversion`: fills xen_extraversion_t (char[16]), e.g. ".7".
+    case extraversion
+    /// `XENVER_compile_info`: fills xen_compile_info_t (compiler, compile_by, compile_domain, compile_date).
+    case compile_info
+    /// `XENVER_capabilities`: fills xen_capabilities_info_t (char[1024]), e.g. "xen-3.0-x86_64 hvm-3.0-x86_32".
+    case capabilities
+    /// `XENVER_changeset`: fills xen_changeset_info_t (char[64]), the source revision.
+    case changeset
+    /// `XENVER_platform_parameters`: fills xen_platform_parameters_t { xen_ulong_t virt_start; }.
+    case platform_parameters
+    /// `XENVER_get_features`: fills xen_feature_info_t { unsigned submap_idx; uint32_t submap; } (XENFEAT_* bits).
+    case get_features
+    /// `XENVER_pagesize`: arg NULL; returns the page size.
+    case pagesize
+    /// `XENVER_guest_handle`: fills xen_domain_handle_t (uint8_t[16], the toolstack's UUID for the domain).
+    case guest_handle
+    /// `XENVER_commandline`: fills xen_commandline_t (char[1024]), Xen's boot command line.
+    case commandline
+    /// `XENVER_build_id`: fills xen_build_id_t { uint32_t len; unsigned char buf[]; }, len set by the caller.
+    case build_id
 
     /// The name without the `XENVER_` prefix, as the CLI spells it.
     public var name: String { rawValue }
@@ -50,10 +61,14 @@ public enum XenVersionOp: String, CaseIterable, Sendable {
 
 /// `XENMEM_*` read-only sub-operations of memory_op, public/memory.h.
 public enum MemoryOp: String, Sendable, CaseIterable {
-    case maximum_ram_page     // arg NULL; never fails
-    case current_reservation  // arg struct xen_memory_domain { domid_t domid; }
-    case maximum_reservation  // arg struct xen_memory_domain
-    case maximum_gpfn         // arg struct xen_memory_domain
+    /// `XENMEM_maximum_ram_page`: arg NULL; returns the largest machine frame number. Never fails.
+    case maximum_ram_page
+    /// `XENMEM_current_reservation`: arg struct xen_memory_domain { domid_t domid; }; returns the domain's page count.
+    case current_reservation
+    /// `XENMEM_maximum_reservation`: arg struct xen_memory_domain; returns the domain's page limit.
+    case maximum_reservation
+    /// `XENMEM_maximum_gpfn`: arg struct xen_memory_domain; returns the largest guest frame number in use.
+    case maximum_gpfn
 
     /// The sub-op number (`XENMEM_*`).
     public var number: UInt32 {
@@ -109,7 +124,7 @@ public let DOMID_SELF: UInt16 = 0x7FF0
 /// x86 pages are 4 KiB (Xen xen/arch/x86/include/asm/page.h PAGE_SHIFT; Linux include/xen/page.h
 /// XEN_PAGE_SHIFT): the hypercall page and argument buffers are such pages.
 public let XEN_PAGE_SHIFT: UInt64 = 12
-/// `1 << XEN_PAGE_SHIFT`.
+/// `1 << XEN_PAGE_SHIFT`: 4096 bytes.
 public let XEN_PAGE_SIZE = 1 << Int(XEN_PAGE_SHIFT)
 
 /// xen/arch/x86/include/asm/hypercall.h HYPERCALL_VECTOR: the 32-bit PV hypercall trap (int $0x82).

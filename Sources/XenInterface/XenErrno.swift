@@ -2,106 +2,108 @@
 
 /// Xen's error numbers (public/errno.h), as a guest sees them. Hypercalls return them negated.
 public struct XenErrno: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The positive error number; a failed hypercall returns its negation.
     public let rawValue: Int32
+    /// The error with number `rawValue`; one the header lacks is kept and named `E<number>`.
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
-    /// Operation not permitted.
+    /// `XEN_EPERM` (public/errno.h): Operation not permitted.
     public static let EPERM = XenErrno(rawValue: 1)
-    /// No such file or directory.
+    /// `XEN_ENOENT` (public/errno.h): No such file or directory.
     public static let ENOENT = XenErrno(rawValue: 2)
-    /// No such process.
+    /// `XEN_ESRCH` (public/errno.h): No such process.
     public static let ESRCH = XenErrno(rawValue: 3)
-    /// I/O error.
+    /// `XEN_EIO` (public/errno.h): I/O error.
     public static let EIO = XenErrno(rawValue: 5)
-    /// No such device or address.
+    /// `XEN_ENXIO` (public/errno.h): No such device or address.
     public static let ENXIO = XenErrno(rawValue: 6)
-    /// Arg list too long.
+    /// `XEN_E2BIG` (public/errno.h): Arg list too long.
     public static let E2BIG = XenErrno(rawValue: 7)
-    /// Exec format error.
+    /// `XEN_ENOEXEC` (public/errno.h): Exec format error.
     public static let ENOEXEC = XenErrno(rawValue: 8)
-    /// Bad file number.
+    /// `XEN_EBADF` (public/errno.h): Bad file number.
     public static let EBADF = XenErrno(rawValue: 9)
-    /// No child processes.
+    /// `XEN_ECHILD` (public/errno.h): No child processes.
     public static let ECHILD = XenErrno(rawValue: 10)
-    /// Try again.
+    /// `XEN_EAGAIN` (public/errno.h): Try again.
     public static let EAGAIN = XenErrno(rawValue: 11)
-    /// Operation would block.  Aliases EAGAIN.
+    /// `XEN_EWOULDBLOCK` (public/errno.h): Operation would block.  Aliases EAGAIN.
     public static let EWOULDBLOCK = XenErrno(rawValue: 11)
-    /// Out of memory.
+    /// `XEN_ENOMEM` (public/errno.h): Out of memory.
     public static let ENOMEM = XenErrno(rawValue: 12)
-    /// Permission denied.
+    /// `XEN_EACCES` (public/errno.h): Permission denied.
     public static let EACCES = XenErrno(rawValue: 13)
-    /// Bad address.
+    /// `XEN_EFAULT` (public/errno.h): Bad address.
     public static let EFAULT = XenErrno(rawValue: 14)
-    /// Device or resource busy.
+    /// `XEN_EBUSY` (public/errno.h): Device or resource busy.
     public static let EBUSY = XenErrno(rawValue: 16)
-    /// File exists.
+    /// `XEN_EEXIST` (public/errno.h): File exists.
     public static let EEXIST = XenErrno(rawValue: 17)
-    /// Cross-device link.
+    /// `XEN_EXDEV` (public/errno.h): Cross-device link.
     public static let EXDEV = XenErrno(rawValue: 18)
-    /// No such device.
+    /// `XEN_ENODEV` (public/errno.h): No such device.
     public static let ENODEV = XenErrno(rawValue: 19)
-    /// Not a directory.
+    /// `XEN_ENOTDIR` (public/errno.h): Not a directory.
     public static let ENOTDIR = XenErrno(rawValue: 20)
-    /// Is a directory.
+    /// `XEN_EISDIR` (public/errno.h): Is a directory.
     public static let EISDIR = XenErrno(rawValue: 21)
-    /// Invalid argument.
+    /// `XEN_EINVAL` (public/errno.h): Invalid argument.
     public static let EINVAL = XenErrno(rawValue: 22)
-    /// File table overflow.
+    /// `XEN_ENFILE` (public/errno.h): File table overflow.
     public static let ENFILE = XenErrno(rawValue: 23)
-    /// Too many open files.
+    /// `XEN_EMFILE` (public/errno.h): Too many open files.
     public static let EMFILE = XenErrno(rawValue: 24)
-    /// No space left on device.
+    /// `XEN_ENOSPC` (public/errno.h): No space left on device.
     public static let ENOSPC = XenErrno(rawValue: 28)
-    /// Read-only file system.
+    /// `XEN_EROFS` (public/errno.h): Read-only file system.
     public static let EROFS = XenErrno(rawValue: 30)
-    /// Too many links.
+    /// `XEN_EMLINK` (public/errno.h): Too many links.
     public static let EMLINK = XenErrno(rawValue: 31)
-    /// Math argument out of domain of func.
+    /// `XEN_EDOM` (public/errno.h): Math argument out of domain of func.
     public static let EDOM = XenErrno(rawValue: 33)
-    /// Math result not representable.
+    /// `XEN_ERANGE` (public/errno.h): Math result not representable.
     public static let ERANGE = XenErrno(rawValue: 34)
-    /// Resource deadlock would occur.
+    /// `XEN_EDEADLK` (public/errno.h): Resource deadlock would occur.
     public static let EDEADLK = XenErrno(rawValue: 35)
-    /// Resource deadlock would occur. Aliases EDEADLK.
+    /// `XEN_EDEADLOCK` (public/errno.h): Resource deadlock would occur. Aliases EDEADLK.
     public static let EDEADLOCK = XenErrno(rawValue: 35)
-    /// File name too long.
+    /// `XEN_ENAMETOOLONG` (public/errno.h): File name too long.
     public static let ENAMETOOLONG = XenErrno(rawValue: 36)
-    /// No record locks available.
+    /// `XEN_ENOLCK` (public/errno.h): No record locks available.
     public static let ENOLCK = XenErrno(rawValue: 37)
-    /// Function not implemented.
+    /// `XEN_ENOSYS` (public/errno.h): Function not implemented.
     public static let ENOSYS = XenErrno(rawValue: 38)
-    /// Directory not empty.
+    /// `XEN_ENOTEMPTY` (public/errno.h): Directory not empty.
     public static let ENOTEMPTY = XenErrno(rawValue: 39)
-    /// No data available.
+    /// `XEN_ENODATA` (public/errno.h): No data available.
     public static let ENODATA = XenErrno(rawValue: 61)
-    /// Timer expired.
+    /// `XEN_ETIME` (public/errno.h): Timer expired.
     public static let ETIME = XenErrno(rawValue: 62)
-    /// Not a data message.
+    /// `XEN_EBADMSG` (public/errno.h): Not a data message.
     public static let EBADMSG = XenErrno(rawValue: 74)
-    /// Value too large for defined data type.
+    /// `XEN_EOVERFLOW` (public/errno.h): Value too large for defined data type.
     public static let EOVERFLOW = XenErrno(rawValue: 75)
-    /// Illegal byte sequence.
+    /// `XEN_EILSEQ` (public/errno.h): Illegal byte sequence.
     public static let EILSEQ = XenErrno(rawValue: 84)
-    /// Socket operation on non-socket.
+    /// `XEN_ENOTSOCK` (public/errno.h): Socket operation on non-socket.
     public static let ENOTSOCK = XenErrno(rawValue: 88)
-    /// Message too large.
+    /// `XEN_EMSGSIZE` (public/errno.h): Message too large.
     public static let EMSGSIZE = XenErrno(rawValue: 90)
-    /// Operation not supported on transport endpoint.
+    /// `XEN_EOPNOTSUPP` (public/errno.h): Operation not supported on transport endpoint.
     public static let EOPNOTSUPP = XenErrno(rawValue: 95)
-    /// Address already in use.
+    /// `XEN_EADDRINUSE` (public/errno.h): Address already in use.
     public static let EADDRINUSE = XenErrno(rawValue: 98)
-    /// Cannot assign requested address.
+    /// `XEN_EADDRNOTAVAIL` (public/errno.h): Cannot assign requested address.
     public static let EADDRNOTAVAIL = XenErrno(rawValue: 99)
-    /// No buffer space available.
+    /// `XEN_ENOBUFS` (public/errno.h): No buffer space available.
     public static let ENOBUFS = XenErrno(rawValue: 105)
-    /// Transport endpoint is already connected.
+    /// `XEN_EISCONN` (public/errno.h): Transport endpoint is already connected.
     public static let EISCONN = XenErrno(rawValue: 106)
-    /// Transport endpoint is not connected.
+    /// `XEN_ENOTCONN` (public/errno.h): Transport endpoint is not connected.
     public static let ENOTCONN = XenErrno(rawValue: 107)
-    /// Connection timed out.
+    /// `XEN_ETIMEDOUT` (public/errno.h): Connection timed out.
     public static let ETIMEDOUT = XenErrno(rawValue: 110)
-    /// Connection refused.
+    /// `XEN_ECONNREFUSED` (public/errno.h): Connection refused.
     public static let ECONNREFUSED = XenErrno(rawValue: 111)
 
     /// Every name of public/errno.h with its value, in header order (aliases included).
@@ -162,6 +164,7 @@ public struct XenErrno: RawRepresentable, Hashable, Sendable, CustomStringConver
         Self.all.first { $0.errno == self }?.name ?? "E\(rawValue)"
     }
 
+    /// The name and the number, as in "ENOSYS (38)".
     public var description: String { "\(name) (\(rawValue))" }
 
     /// The header's comment for the value, or "unknown Xen error".

@@ -28,6 +28,7 @@ public struct XenNarrowing: Sendable, Hashable, CustomStringConvertible {
         case dropped
     }
 
+    /// What Xen does with a value that does not fit.
     public let behaviour: Behaviour
     /// The Xen source file, relative to xen/ (e.g. `common/compat/memory.c`).
     public let file: String

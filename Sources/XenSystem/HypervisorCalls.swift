@@ -55,14 +55,19 @@ public final class MappedRegion: Sendable, Hashable, CustomStringConvertible {
         offset >= 0 && count >= 0 && offset <= length && count <= length - offset
     }
 
+    /// Identity: two values are equal when they hold the same mapping, whatever the addresses.
     public static func == (a: MappedRegion, b: MappedRegion) -> Bool { a === b }
+    /// Hashes the identity of the mapping, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+    /// "8192 bytes at 0x7f...": the length and the start address in hex.
     public var description: String { "\(length) bytes at 0x\(String(address, radix: 16))" }
 }
 
 /// What a mapping may be used for.
 public enum PageProtection: Sendable, Equatable {
+    /// PROT_READ | PROT_WRITE: the page can be filled (by this process or by Xen) but not run.
     case readWrite
+    /// PROT_READ | PROT_EXEC: the page can be run but no longer written (never both: W^X).
     case readExecute
 }
 

@@ -26,6 +26,7 @@ public enum Privcmd {
 }
 
 extension LinuxSystem: HypervisorCalls {
+    /// sysconf(_SC_PAGESIZE): 4096 on x86.
     public var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
     /// A region of the kernel's that unmaps itself once.
@@ -40,6 +41,8 @@ extension LinuxSystem: HypervisorCalls {
         unsafe region.origin == .kernel ? UnsafeMutableRawPointer(bitPattern: UInt(region.address)) : nil
     }
 
+    /// mmap(MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED), then mlock and madvise(MADV_DONTFORK), then
+    /// every byte written so each page has its own frame; any failure unmaps and throws.
     public func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
         let what = "\(length) locked bytes"
         guard length > 0 else { throw SystemError("mmap", what, .invalidArgument) }
@@ -63,6 +66,7 @@ extension LinuxSystem: HypervisorCalls {
         return unsafe Self.kernelRegion(p, length)
     }
 
+    /// mmap(PROT_READ | PROT_WRITE, MAP_SHARED) of `fd` at offset 0; `path` names it in errors.
     public func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
         guard length > 0 else { throw SystemError("mmap", path, .invalidArgument) }
         guard let p = unsafe mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0),
@@ -71,11 +75,13 @@ extension LinuxSystem: HypervisorCalls {
         return unsafe Self.kernelRegion(p, length)
     }
 
+    /// A bounds-checked copy out of a region this system mapped; nil for a simulated or released one.
     public func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
         guard region.contains(offset: offset, count: count), let base = unsafe Self.base(region) else { return nil }
         return region.whileMapped { unsafe Array(UnsafeRawBufferPointer(start: base + offset, count: count)) }
     }
 
+    /// A bounds-checked copy into a region this system mapped; false for a simulated or released one.
     public func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
         guard region.contains(offset: offset, count: bytes.count), let base = unsafe Self.base(region) else { return false }
         let copied: Bool? = region.whileMapped {
@@ -87,6 +93,8 @@ extension LinuxSystem: HypervisorCalls {
         return copied == true
     }
 
+    /// ioctl(IOCTL_PRIVCMD_HYPERCALL) with a privcmd_hypercall_t (Linux drivers/xen/privcmd.c,
+    /// privcmd_ioctl_hypercall); arguments beyond five are dropped, missing ones are zero.
     public func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64 {
         var call = [UInt64](repeating: 0, count: 1 + Privcmd.hypercallArgumentCount)
         call[0] = op

@@ -10,8 +10,10 @@ import Darwin
 
 /// The real system calls.
 public struct LinuxSystem: SystemCalls {
+    /// The real system; it holds no state (every call goes to the kernel).
     public init() {}
 
+    /// open(2) with O_CLOEXEC, O_RDONLY or O_RDWR, retried on EINTR.
     public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
         let flags: Int32 = (mode == .readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC
         while true {
@@ -22,10 +24,14 @@ public struct LinuxSystem: SystemCalls {
         }
     }
 
+    /// close(2); its result is ignored.
     public func close(_ fd: FileDescriptor) {
         _ = Glibc.close(fd.rawValue)
     }
 
+    /// One pread(2) of up to `count` bytes at `offset`, retried on EINTR; a short read returns fewer
+    /// bytes. On /dev/cpu/N/msr the offset is the MSR; on /dev/cpu/N/cpuid, the leaf, with the
+    /// subleaf in the high 32 bits (Linux arch/x86/kernel/msr.c, cpuid.c).
     public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         let n: Int = unsafe buffer.withUnsafeMutableBytes { raw in
@@ -39,6 +45,7 @@ public struct LinuxSystem: SystemCalls {
         return buffer
     }
 
+    /// One pwrite(2) of `bytes` at `offset`, retried on EINTR; returns the count written.
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
         let n: Int = unsafe bytes.withUnsafeBytes { raw in
             while true {
@@ -50,6 +57,7 @@ public struct LinuxSystem: SystemCalls {
         return n
     }
 
+    /// read(2) to end of file in 4 KiB chunks; nil when it cannot be opened or read, or exceeds 1 MiB.
     public func readSmallFile(_ path: String) -> [UInt8]? {
         let fd = unsafe Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
@@ -69,10 +77,12 @@ public struct LinuxSystem: SystemCalls {
         return result
     }
 
+    /// stat(2) follows symbolic links: true for a directory or a link to one.
     public func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return unsafe stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// geteuid(2).
     public func effectiveUserID() -> UInt32 { geteuid() }
 }

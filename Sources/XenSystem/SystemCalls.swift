@@ -1,12 +1,16 @@
 /// How a device or file is opened.
 public enum OpenMode: Sendable, Equatable {
+    /// O_RDONLY: reads only (CPUID and pagemap reads, sysfs values).
     case readOnly
+    /// O_RDWR: reads and writes (the MSR device, the privcmd and hypercall-buffer devices).
     case readWrite
 }
 
 /// An open file descriptor, as a value; only a `SystemCalls` gives one out.
 public struct FileDescriptor: Hashable, Sendable {
+    /// The kernel's descriptor number (>= 0 for a descriptor `open` returned).
     public let rawValue: Int32
+    /// Wraps a number; only a `SystemCalls` implementation should make one, from its own open.
     public init(rawValue: Int32) { self.rawValue = rawValue }
 }
 
@@ -14,7 +18,9 @@ public struct FileDescriptor: Hashable, Sendable {
 /// Swift a test can drive with a recording fake (no kernel, no Xen): `LinuxSystem` is the
 /// real one and the only code that touches the kernel.
 public protocol SystemCalls: Sendable {
+    /// Opens `path` (open(2) with O_CLOEXEC, retried on EINTR); the error names the path and errno.
     func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor
+    /// Closes a descriptor `open` returned; errors are ignored (nothing useful can follow them).
     func close(_ fd: FileDescriptor)
     /// Reads up to `count` bytes at `offset`. A short read returns fewer bytes.
     func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8]

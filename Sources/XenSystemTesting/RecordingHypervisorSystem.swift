@@ -11,14 +11,23 @@ import XenSystem
 public final class RecordingHypervisorSystem: StubExecution, Sendable {
     /// One recorded call, with the path of the descriptor it used.
     public enum Call: Equatable, Sendable {
+        /// `open(path, mode)`, recorded whether or not it succeeded.
         case open(String, OpenMode)
+        /// `pread` on the descriptor opened as the path: byte count and file offset (an MSR number).
         case pread(String, count: Int, offset: UInt64)
+        /// `pwrite` on the descriptor opened as the path: the bytes and the offset (an MSR write).
         case pwrite(String, [UInt8], offset: UInt64)
+        /// `mapLockedAnonymous(length:)`, with the length in bytes.
         case mapLocked(Int)
+        /// `mapDevice` of the path, with the length in bytes.
         case mapDevice(String, Int)
+        /// A mapping released, by its start address.
         case unmap(UInt64)
+        /// `protect` of the mapping at this start address.
         case protect(UInt64, PageProtection)
+        /// `privcmdHypercall`: the hypercall number and the arguments as passed.
         case hypercall(op: UInt64, [UInt64])
+        /// `callEntry` of the mapping at this start address: the byte offset and the arguments.
         case callEntry(UInt64, offset: Int, [UInt64])
     }
 
@@ -113,6 +122,7 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
 
     // MARK: SystemCalls
 
+    /// Records the open; fails with the path's `openErrors` entry, or ENOENT unless it is in `devices`.
     public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
         record(.open(path, mode))
         let (error, present) = state.withLock { ($0.openErrors[path], $0.devices.contains(path)) }
@@ -126,11 +136,14 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         }
     }
 
+    /// Forgets the descriptor (not recorded).
     public func close(_ fd: FileDescriptor) { _ = state.withLock { $0.fds.removeValue(forKey: fd.rawValue) } }
 
     /// The path an open descriptor was opened with ("?" for an unknown one).
     public func path(_ fd: FileDescriptor) -> String { state.withLock { $0.fds[fd.rawValue] ?? "?" } }
 
+    /// Records the read; answers pagemap entries for simulated pages and the `kpageflags` entry,
+    /// and nothing (an empty read) for any other path.
     public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
         let p = path(fd)
         record(.pread(p, count: count, offset: offset))
@@ -144,6 +157,8 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         return []
     }
 
+    /// Records the write and reports it whole. An 8-byte write of `hypercallMSR` to an MSR device
+    /// makes "Xen" copy `xenPage` into the page at the written frame (the value >> 12).
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
         let p = path(fd)
         record(.pwrite(p, bytes, offset: offset))
@@ -158,8 +173,11 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         return bytes.count
     }
 
+    /// The path's entry in `files` (not recorded).
     public func readSmallFile(_ path: String) -> [UInt8]? { files[path] }
+    /// True when `directories` holds the path (not recorded).
     public func isDirectory(_ path: String) -> Bool { directories.contains(path) }
+    /// `euid`.
     public func effectiveUserID() -> UInt32 { euid }
 
     // MARK: HypervisorCalls
@@ -180,11 +198,13 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         }
     }
 
+    /// Records the call and returns a zeroed simulated region whose first page gets `nextFrame`.
     public func mapLockedAnonymous(length: Int) throws(SystemError) -> MappedRegion {
         record(.mapLocked(length))
         return newRegion(length)
     }
 
+    /// Records the call and returns a zeroed simulated region, as `mapLockedAnonymous` does.
     public func mapDevice(_ fd: FileDescriptor, path: String, length: Int) throws(SystemError) -> MappedRegion {
         record(.mapDevice(path, length))
         return newRegion(length)
@@ -220,16 +240,19 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         }
     }
 
+    /// Copies out of a live simulated region; nil when out of bounds or released.
     public func load(_ region: MappedRegion, offset: Int, count: Int) -> [UInt8]? {
         guard !region.isReleased, offset >= 0, count >= 0, offset + count <= region.length else { return nil }
         return read(region.address + UInt64(offset), count)
     }
 
+    /// Copies into a live simulated region; false when out of bounds or released.
     public func store(_ region: MappedRegion, offset: Int, _ bytes: [UInt8]) -> Bool {
         guard !region.isReleased, offset >= 0, offset + bytes.count <= region.length else { return false }
         return write(region.address + UInt64(offset), bytes)
     }
 
+    /// Records the call and returns what `hypervisor` answers (by default -ENOSYS).
     public func privcmdHypercall(_ fd: FileDescriptor, op: UInt64, arguments: [UInt64]) -> Int64 {
         record(.hypercall(op: op, arguments))
         return hypervisor(op, arguments, { self.write($0, $1) }, { self.read($0, $1) })

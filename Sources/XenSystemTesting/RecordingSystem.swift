@@ -5,12 +5,19 @@ import XenSystem
 /// forced per path, and every call is recorded so a test can assert what was (not) written.
 /// It never touches the kernel.
 public final class RecordingSystem: SystemCalls, Sendable {
+    /// One recorded call, with the path of the descriptor it used.
     public enum Call: Equatable, Sendable {
+        /// `open(path, mode)`, recorded whether or not it succeeded.
         case open(String, OpenMode)
+        /// `close` of the descriptor opened as this path ("?" for an unknown descriptor).
         case close(String)
+        /// `pread` on the path: the byte count and the offset (a CPUID leaf or an MSR number).
         case pread(String, count: Int, offset: UInt64)
+        /// `pwrite` on the path: the bytes and the offset, recorded even when `writeErrors` fails it.
         case pwrite(String, bytes: [UInt8], offset: UInt64)
+        /// `readSmallFile(path)`.
         case readSmallFile(String)
+        /// `isDirectory(path)`.
         case isDirectory(String)
     }
 
@@ -61,11 +68,14 @@ public final class RecordingSystem: SystemCalls, Sendable {
     /// Every call made, in order.
     public var calls: [Call] { state.withLock { $0.calls } }
 
+    /// An empty fake: no files, directories or devices, euid 0 (root).
     public init() {}
 
     /// Adds a text file (a sysfs value gets its trailing newline from the caller).
     public func addFile(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
 
+    /// Records the open; fails with the path's `openErrors` entry, or ENOENT unless `files` or
+    /// `devices` holds the path.
     public func open(_ path: String, _ mode: OpenMode) throws(SystemError) -> FileDescriptor {
         let result: Result<FileDescriptor, SystemError> = state.withLock { s in
             s.calls.append(.open(path, mode))
@@ -78,6 +88,7 @@ public final class RecordingSystem: SystemCalls, Sendable {
         return try result.get()
     }
 
+    /// Records the close and forgets the descriptor.
     public func close(_ fd: FileDescriptor) {
         state.withLock { s in
             s.calls.append(.close(s.open[fd.rawValue] ?? "?"))
@@ -85,6 +96,8 @@ public final class RecordingSystem: SystemCalls, Sendable {
         }
     }
 
+    /// Records the read; a device answers through its closure, a file with the bytes at `offset`
+    /// (fewer at the end). An unknown descriptor fails with EBADF.
     public func pread(_ fd: FileDescriptor, count: Int, offset: UInt64) throws(SystemError) -> [UInt8] {
         let found: (String, (@Sendable (UInt64, Int) -> [UInt8])?, [UInt8])? = state.withLock { s in
             guard let path = s.open[fd.rawValue] else { return nil }
@@ -98,6 +111,8 @@ public final class RecordingSystem: SystemCalls, Sendable {
         return Array(bytes[start..<min(bytes.count, start + count)])
     }
 
+    /// Records the write, then fails with the path's `writeErrors` entry or reports it whole; the
+    /// fake's files are not changed.
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
         let result: Result<Int, SystemError> = state.withLock { s in
             guard let path = s.open[fd.rawValue] else { return .failure(SystemError("pwrite", "fd \(fd.rawValue)", Errno(rawValue: 9))) }
@@ -108,6 +123,7 @@ public final class RecordingSystem: SystemCalls, Sendable {
         return try result.get()
     }
 
+    /// Records the call and returns the path's entry in `files`.
     public func readSmallFile(_ path: String) -> [UInt8]? {
         state.withLock { s in
             s.calls.append(.readSmallFile(path))
@@ -115,6 +131,7 @@ public final class RecordingSystem: SystemCalls, Sendable {
         }
     }
 
+    /// Records the call; true when `directories` holds the path.
     public func isDirectory(_ path: String) -> Bool {
         state.withLock { s in
             s.calls.append(.isDirectory(path))
@@ -122,6 +139,7 @@ public final class RecordingSystem: SystemCalls, Sendable {
         }
     }
 
+    /// `euid` (not recorded).
     public func effectiveUserID() -> UInt32 { euid }
 
     /// Every pwrite the code under test made.

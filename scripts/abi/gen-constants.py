@@ -12,25 +12,31 @@ OUT = ROOT / "Sources/XenInterface/Constants.generated.swift"
 ERRNO_OUT = ROOT / "Sources/XenInterface/XenErrno.swift"
 INCLUDE = pathlib.Path("/usr/include/xen")
 
-# (Swift group, prefix, header, names to leave out: flags, sub-sub-ops, versions)
+# (Swift group, prefix, header, names to leave out: flags, sub-sub-ops, versions, what a number of
+# the group is: the doc comment of every constant and of the group's namespace says it)
 GROUPS = [
-    ("hypercall", "__HYPERVISOR_", "xen.h", r"arch_\d"),
-    ("xen_version", "XENVER_", "version.h", None),
-    ("memory_op", "XENMEM_", "memory.h", r"(paging_op_|access_op_|sharing_op_|resource_|RDM_ALL)"),
-    ("grant_table_op", "GNTTABOP_", "grant_table.h", None),
-    ("event_channel_op", "EVTCHNOP_", "event_channel.h", None),
-    ("sched_op", "SCHEDOP_", "sched.h", None),
-    ("vcpu_op", "VCPUOP_", "vcpu.h", None),
-    ("hvm_op", "HVMOP_", "hvm/hvm_op.h", r"(ALTP2M_INTERFACE_VERSION|altp2m_)"),
-    ("physdev_op", "PHYSDEVOP_", "physdev.h", r"(DBGP_|IRQ_UNMASK_NOTIFY)"),
-    ("mmuext_op", "MMUEXT_", "xen.h", None),
-    ("mmu_update", "MMU_", "xen.h", None),
-    ("callback_op", "CALLBACKOP_", "callback.h", None),
-    ("nmi_op", "XENNMI_", "nmi.h", None),
-    ("console_io", "CONSOLEIO_", "xen.h", None),
-    ("vm_assist", "VMASST_CMD_", "xen.h", None),
-    ("hvm_param", "HVM_PARAM_", "hvm/params.h", r"(CALLBACK_TYPE_|MEMORY_EVENT_|PAE_ENABLED|DM_DOMAIN|NESTEDHVM|BUFIOREQ_EVTCHN)"),
-    ("xen_feature", "XENFEAT_", "features.h", r"NR_SUBMAPS"),
+    ("hypercall", "__HYPERVISOR_", "xen.h", r"arch_\d",
+     "the hypercall's number, passed in rax/eax (privcmd: `op`)"),
+    ("xen_version", "XENVER_", "version.h", None, "a `cmd` of the xen_version hypercall"),
+    ("memory_op", "XENMEM_", "memory.h", r"(paging_op_|access_op_|sharing_op_|resource_|RDM_ALL)",
+     "a `cmd` of the memory_op hypercall"),
+    ("grant_table_op", "GNTTABOP_", "grant_table.h", None, "a `cmd` of the grant_table_op hypercall"),
+    ("event_channel_op", "EVTCHNOP_", "event_channel.h", None, "a `cmd` of the event_channel_op hypercall"),
+    ("sched_op", "SCHEDOP_", "sched.h", None, "a `cmd` of the sched_op hypercall"),
+    ("vcpu_op", "VCPUOP_", "vcpu.h", None, "a `cmd` of the vcpu_op hypercall"),
+    ("hvm_op", "HVMOP_", "hvm/hvm_op.h", r"(ALTP2M_INTERFACE_VERSION|altp2m_)", "an `op` of the hvm_op hypercall"),
+    ("physdev_op", "PHYSDEVOP_", "physdev.h", r"(DBGP_|IRQ_UNMASK_NOTIFY)", "a `cmd` of the physdev_op hypercall"),
+    ("mmuext_op", "MMUEXT_", "xen.h", None, "a `cmd` of a struct mmuext_op (the mmuext_op hypercall)"),
+    ("mmu_update", "MMU_", "xen.h", None, "a command in the low two bits of a struct mmu_update's `ptr`"),
+    ("callback_op", "CALLBACKOP_", "callback.h", None, "a `cmd` of the callback_op hypercall"),
+    ("nmi_op", "XENNMI_", "nmi.h", None, "a `cmd` of the nmi_op hypercall"),
+    ("console_io", "CONSOLEIO_", "xen.h", None, "a `cmd` of the console_io hypercall"),
+    ("vm_assist", "VMASST_CMD_", "xen.h", None, "a `cmd` of the vm_assist hypercall"),
+    ("hvm_param", "HVM_PARAM_", "hvm/params.h",
+     r"(CALLBACK_TYPE_|MEMORY_EVENT_|PAE_ENABLED|DM_DOMAIN|NESTEDHVM|BUFIOREQ_EVTCHN)",
+     "an `index` of struct xen_hvm_param (HVMOP_get_param/set_param)"),
+    ("xen_feature", "XENFEAT_", "features.h", r"NR_SUBMAPS",
+     "a feature number n: bit n % 32 of XENVER_get_features' submap n / 32"),
 ]
 
 def guest_macros(header):
@@ -74,21 +80,22 @@ def main():
            "// prefix: `XENVER.extraversion` is public/version.h's XENVER_extraversion); the tables of",
            "// `XenConstantGroup.all`, which list and look up by name, refer to those constants.", ""]
     tables = []
-    for group, prefix, header, exclude in GROUPS:
+    for group, prefix, header, exclude, role in GROUPS:
         constants = collect(prefix, header, exclude)
         if group == "hypercall":
             out.append("extension HypercallNumber {")
             for name, value in constants:
-                out.append(f"    /// `{prefix}{name}` (public/{header}).")
+                out.append(f"    /// `{prefix}{name}` (public/{header}): {role}.")
                 out.append(f"    public static let {ident(name)} = HypercallNumber(rawValue: {value})")
             out += ["}", ""]
             refs = [(name, f"HypercallNumber.{ident(name)}.rawValue") for name, _ in constants]
         else:
             ns = namespace(group, prefix)
-            out.append(f"/// The `{prefix}*` numbers of public/{header} ({group}), each under the header's name.")
+            out.append(f"/// The `{prefix}*` numbers of public/{header}, each under the header's name without")
+            out.append(f"/// the prefix: each is {role}.")
             out.append(f"public enum {ns} {{")
             for name, value in constants:
-                out.append(f"    /// `{prefix}{name}` (public/{header}).")
+                out.append(f"    /// `{prefix}{name}` (public/{header}): {role}.")
                 out.append(f"    public static let {ident(name)}: UInt32 = {value}")
             out += ["}", ""]
             refs = [(name, f"{ns}.{ident(name)}") for name, _ in constants]
@@ -120,10 +127,12 @@ def errno_swift():
     out = ["// Generated by scripts/abi/gen-constants.py from public/errno.h (libxen-dev); do not edit.", "",
            "/// Xen's error numbers (public/errno.h), as a guest sees them. Hypercalls return them negated.",
            "public struct XenErrno: RawRepresentable, Hashable, Sendable, CustomStringConvertible {",
+           "    /// The positive error number; a failed hypercall returns its negation.",
            "    public let rawValue: Int32",
+           "    /// The error with number `rawValue`; one the header lacks is kept and named `E<number>`.",
            "    public init(rawValue: Int32) { self.rawValue = rawValue }", ""]
     for name, value in visible:
-        out.append(f"    /// {comments.get(name, name).rstrip('.')}.")
+        out.append(f"    /// `XEN_{name}` (public/errno.h): {comments.get(name, name).rstrip('.')}.")
         out.append(f"    public static let {name} = XenErrno(rawValue: {value})")
     out += ["", "    /// Every name of public/errno.h with its value, in header order (aliases included).",
             "    public static let all: [(name: String, errno: XenErrno)] = ["]
@@ -133,6 +142,7 @@ def errno_swift():
             "    public var name: String {",
             '        Self.all.first { $0.errno == self }?.name ?? "E\\(rawValue)"',
             "    }", "",
+            '    /// The name and the number, as in "ENOSYS (38)".',
             '    public var description: String { "\\(name) (\\(rawValue))" }', "",
             "    /// The header's comment for the value, or \"unknown Xen error\".",
             "    public var text: String {",
