@@ -152,7 +152,7 @@ struct EntryBuilder {
 
     /// Registers through ABI32/ABI64's marshaling; pointer arguments are one word, filled by the guest.
     func registers(_ hypercall: HypercallNumber, _ arguments: [PlanArgument]) -> [PlanArgument] {
-        guard let signature = HypercallSignature.all.first(where: { $0.hypercall == hypercall }) else { return arguments }
+        guard let signature = HypercallSignature.of(hypercall) else { return arguments }
         let values = arguments.map { argument -> UInt64 in
             if case .value(let v) = argument { return v }
             return 0

@@ -115,6 +115,12 @@ extension HypercallSignature {
         HypercallSignature(.hypfs_op, words("cmd", "arg1", "arg2", "arg3", "arg4")),
     ]
 
+    /// The signature of `hypercall`; nil for a number the table does not describe (an
+    /// architecture-reserved or unused one).
+    public static func of(_ hypercall: HypercallNumber) -> HypercallSignature? {
+        all.first { $0.hypercall == hypercall }
+    }
+
     /// The hypercall called `name` (with or without `__HYPERVISOR_`), or with that number.
     public static func named(_ name: String) -> HypercallSignature? {
         let bare = name.hasPrefix("__HYPERVISOR_") ? String(name.dropFirst(13)) : name

@@ -32,6 +32,8 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidArgument = Errno(rawValue: EINVAL)
     /// `EINTR`: a signal interrupted the call; the system layer retries it.
     public static let interrupted = Errno(rawValue: EINTR)
+    /// EFBIG: a file larger than the caller's limit (what `readWholeFile` reports).
+    public static let fileTooLarge = Errno(rawValue: EFBIG)
 
     /// The text the C library prints for this error (`strerror`).
     public var description: String {

@@ -68,7 +68,7 @@ extension SystemCalls {
                 }
                 if chunk.isEmpty { return result }
                 result += chunk
-                if result.count > limit { throw SystemError("read", path, Errno(rawValue: 27 /* EFBIG */)) }
+                if result.count > limit { throw SystemError("read", path, .fileTooLarge) }
             }
         }
     }

@@ -14,9 +14,8 @@ enum Fixture {
         return source
     }
 
-    /// CPUID leaf 0's vendor string (EBX, EDX, ECX), the order the SDM gives.
+    /// CPUID leaf 0's vendor string, read from the recorded dump.
     static func cpuVendor(_ source: some CPUIDSource) throws -> String {
-        let leaf0 = try source.cpuid(leaf: 0, subleaf: 0)
-        return HypervisorSignature(ebx: leaf0.ebx, ecx: leaf0.edx, edx: leaf0.ecx).description
+        try CPUVendor.read(from: source)
     }
 }

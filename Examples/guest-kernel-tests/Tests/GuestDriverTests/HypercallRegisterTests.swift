@@ -8,9 +8,9 @@ import XenInterface
 /// (Tests/HypercallPlanTests/Fixtures/xen-4.20-pvh-dom0.results-32.txt and -64.txt, the
 /// `memory_op.current_reservation` call: its argument is the address of a domid_t DOMID_SELF).
 @Suite struct HypercallRegisterTests {
-    /// The signature of `hypercall` (the table has no typed lookup: see the example's README).
+    /// The signature of `hypercall`, from the table of public/xen.h's hypercalls.
     static func signature(_ hypercall: HypercallNumber) throws -> HypercallSignature {
-        try #require(HypercallSignature.all.first { $0.hypercall == hypercall })
+        try #require(HypercallSignature.of(hypercall))
     }
 
     @Test func currentReservationOn64Bit() throws {
