@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "ABI32", dependencies: ["XenInterface"]),
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64"]),
-        .target(name: "CPUIDProbe", dependencies: ["XenSystem", "Rendering"]),
+        .target(name: "CPUIDProbe", dependencies: ["XenSystem", "XenInterface", "Rendering"]),
         .target(name: "HypercallPage", dependencies: ["XenInterface", "CPUIDProbe", "Rendering"]),
         .target(name: "HypercallPageInstall",
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),

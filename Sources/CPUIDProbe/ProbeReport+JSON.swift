@@ -97,6 +97,7 @@ extension ProbeReport {
             ("scan", .string(scanName)),
             ("cpuidExecutions", .number(cpuidExecutions)),
             ("forcedEmulationFaults", .number(forcedEmulationFaults)),
+            ("evidence", .array(evidence.map(\.json))),
         ])
     }
 }

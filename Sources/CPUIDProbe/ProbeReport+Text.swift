@@ -45,6 +45,10 @@ extension ProbeReport {
         if let kvm { lines.append("KVM features: \(kvm.featureList.joined(separator: " "))") }
         if let hyperV { lines.append("Hyper-V interface: \(hyperV.text)") }
         lines.append("CPUID executions: \(cpuidExecutions)\(forcedEmulationFaults > 0 ? " (+\(forcedEmulationFaults) faulted forced-emulation probe)" : "")")
+        lines.append("Evidence (what was read, what it returned, the verdicts it fed):")
+        lines += TextTable(evidence.map { e in
+            [e.probe + (e.needsRoot ? " (root)" : ""), e.returned, e.feeds.isEmpty ? "-" : "→ " + e.feeds.map(\.rawValue).joined(separator: ", ")]
+        }).lines(indent: "  ")
         return lines.joined(separator: "\n")
     }
 }

@@ -40,6 +40,8 @@ public struct ProbeReport: Equatable, Sendable {
     public let domain: XenDomainRole?
     /// What told the domain role.
     public let domainSource: DomainRoleSource?
+    /// /proc/xen/capabilities as read (nil when absent or not read: offline, or Xen not detected).
+    public let capabilities: String?
     /// KVM's feature leaf, when plain CPUID shows a "KVMKVMKVM" range with a leaf base+1.
     public let kvm: KVMFeatureLeaf?
     /// Hyper-V's interface leaf, when plain CPUID shows a "Microsoft Hv" range (Viridian included)
@@ -114,8 +116,10 @@ public struct ProbeReport: Equatable, Sendable {
 
         var domain: XenDomainRole? = nil
         var domainSource: DomainRoleSource? = nil
+        var capabilities: String? = nil
         if decision.outcome != .none {
-            if let system, let (role, source) = readDomainRole(system, sysfs: sysfs) {
+            capabilities = system.flatMap(DomainRoleSource.readCapabilities)
+            if let system, let (role, source) = domainRole(capabilities: capabilities, sysfs: sysfs, system: system) {
                 (domain, domainSource) = (role, source)
             } else if let id = xen?.hvm?.domainID {
                 // Domain id 0 is the initial control domain (xen/common/domain.c creates dom0 first
@@ -136,7 +140,7 @@ public struct ProbeReport: Equatable, Sendable {
 
         return ProbeReport(
             source: plainSource.name, scanMode: scanMode, scan: scan, pvScan: pvScan, xen: xen, xenView: view,
-            sysfs: sysfs, decision: decision, domain: domain, domainSource: domainSource, kvm: kvm, hyperV: hyperV,
+            sysfs: sysfs, decision: decision, domain: domain, domainSource: domainSource, capabilities: capabilities, kvm: kvm, hyperV: hyperV,
             cpuidExecutions: plain.executions + (pv?.executions ?? 0), forcedEmulationFaults: pv?.faults ?? 0)
     }
 }

@@ -1,3 +1,4 @@
+import XenInterface
 import XenSystem
 
 /// The kind of Xen guest, with the words /sys/hypervisor/guest_type uses for them (Linux
@@ -87,7 +88,7 @@ public struct SysfsHypervisor: Equatable, Sendable {
     /// XENFEAT_dom0 (public/features.h, bit 11) in properties/features (hex without 0x).
     public var dom0Feature: Bool? {
         guard let f = SysfsHypervisor.chopped(features), let v = UInt64(f, radix: 16) else { return nil }
-        return v & (1 << 11) != 0
+        return v & (1 << UInt64(XENFEAT.dom0)) != 0
     }
 }
 
@@ -103,7 +104,7 @@ public enum DomainRoleSource: String, Sendable, Equatable, CustomStringConvertib
     /// Where it was read, for people.
     public var description: String {
         switch self {
-        case .capabilities: return "/proc/xen/capabilities"
+        case .capabilities: return DomainRoleSource.capabilitiesPath
         case .features: return "XENFEAT_dom0"
         case .domainID: return "the CPUID domain id"
         }
@@ -112,11 +113,25 @@ public enum DomainRoleSource: String, Sendable, Equatable, CustomStringConvertib
 
 /// Reads the domain role: /proc/xen/capabilities (needs xenfs mounted), else the XENFEAT_dom0 bit.
 public func readDomainRole(_ system: any SystemCalls, sysfs: SysfsHypervisor?) -> (XenDomainRole, DomainRoleSource)? {
-    if let caps = system.readSmallFile("/proc/xen/capabilities") {
-        let text = String(decoding: caps, as: UTF8.self)
-        let words = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " })
+    domainRole(capabilities: DomainRoleSource.readCapabilities(system), sysfs: sysfs, system: system)
+}
+
+/// The role from /proc/xen/capabilities' text when there is one, else from XENFEAT_dom0.
+func domainRole(capabilities: String?, sysfs: SysfsHypervisor?, system: any SystemCalls) -> (XenDomainRole, DomainRoleSource)? {
+    if let capabilities {
+        let words = capabilities.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " })
         return (words.contains("control_d") ? .dom0 : .domU, .capabilities)
     }
     if let dom0 = sysfs?.dom0Feature { return (dom0 ? .dom0 : .domU, .features) }
     return nil
+}
+
+extension DomainRoleSource {
+    /// Linux drivers/xen/xenfs/super.c (capabilities_read): xenfs's capabilities file, "control_d" in dom0.
+    public static let capabilitiesPath = "/proc/xen/capabilities"
+
+    /// The capabilities file's text; nil when it is absent (xenfs not mounted, or not Xen).
+    static func readCapabilities(_ system: any SystemCalls) -> String? {
+        system.readSmallFile(capabilitiesPath).map { String(decoding: $0, as: UTF8.self) }
+    }
 }
