@@ -6,14 +6,18 @@ import XenSystem
 // documented in docs/hypercalls.md). The CLI only chooses which.
 
 /// One hypercall's outcome, printable as a line or a JSON object
-/// `{"hypercall","subop","rc","value"}` (plus "errno" when rc is an error).
+/// `{"hypercall","subop","rc","value","verdict"}` (plus "errno" when rc is an error and "reason"
+/// when the verdict is not "answered").
 package struct HypercallOutcome: Sendable {
     package let hypercall: String
     package let subop: String
     package let result: HypercallResult
     package let value: JSONValue
     package let text: String
+    /// Answered, refused by Xen's policy, or failed (`XenVersionPolicy`).
+    package let verdict: CallVerdict
 
+    /// True when Xen returned an error (what `hypercall xen_version` exits 3 for).
     package var failed: Bool { result.errno != nil }
 
     package init(_ answer: XenVersionAnswer) {
@@ -21,12 +25,14 @@ package struct HypercallOutcome: Sendable {
         subop = answer.op.name
         result = answer.result
         (value, text) = answer.value.map(HypercallOutcome.render) ?? (.null, "")
+        verdict = XenVersionPolicy.verdict(answer)
     }
 
     package init(_ query: ReadOnlyQuery, _ result: HypercallResult) {
         hypercall = query.hypercall.description
         subop = query.rawValue
         self.result = result
+        verdict = XenVersionPolicy.verdict(result)
         if result.errno == nil, result.rc >= 0 {
             value = .int(result.rc)
             text = String(result.rc)
@@ -40,13 +46,22 @@ package struct HypercallOutcome: Sendable {
             ("hypercall", .string(hypercall)), ("subop", .string(subop)), ("rc", .int(result.rc)), ("value", value),
         ]
         if let e = result.errno { members.append(("errno", .string(e.name))) }
+        switch verdict {
+        case .answered: members.append(("verdict", .string("answered")))
+        case .refusedByPolicy(let reason): members += [("verdict", .string("refusedByPolicy")), ("reason", .string(reason))]
+        case .failed(let reason): members += [("verdict", .string("failed")), ("reason", .string(reason))]
+        }
         return .object(members)
     }
 
     package var line: String {
         let name = "\(hypercall) \(subop)"
-        if let e = result.errno { return "\(name): -\(e.name) (\(e.text))" }
-        return "\(name): \(text)"
+        let answer = result.errno.map { "-\($0.name) (\($0.text))" } ?? text
+        switch verdict {
+        case .refusedByPolicy: return "\(name): \(answer) [refused by Xen's policy for this domain]"
+        case .failed where result.errno == nil: return "\(name): \(answer) [failed: the answer does not decode]"
+        default: return "\(name): \(answer)"
+        }
     }
 
     /// The JSON value and the human text of a decoded answer.

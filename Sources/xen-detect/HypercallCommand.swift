@@ -48,7 +48,13 @@ struct XenVersionSubcommand: ParsableCommand {
 struct HypercallSelftest: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selftest",
-        abstract: "Every xen_version sub-op, memory_op maximum_ram_page and current_reservation, sched_op yield."
+        abstract: "Every xen_version sub-op, memory_op maximum_ram_page and current_reservation, sched_op yield.",
+        discussion: """
+            Each call is answered, refused by Xen's policy for this kind of domain (Xen's default \
+            XSM policy gives XENVER_build_id and XENVER_commandline to privileged domains only: \
+            -EPERM and "<denied>" in a domU), or failed (any other error, or an answer that does not \
+            decode). Exit 0 when nothing failed, 3 when something did.
+            """
     )
 
     @Flag(name: .long, help: "Print a JSON list of result objects.")
@@ -70,7 +76,11 @@ struct HypercallSelftest: ParsableCommand {
             print(JSONValue.array(rows.map(\.json)).rendered)
         } else {
             for row in rows { print(row.line) }
+            let refused = rows.filter { if case .refusedByPolicy = $0.verdict { true } else { false } }
+            let failed = rows.filter(\.verdict.isFailure)
+            print("selftest: \(rows.count - refused.count - failed.count) answered, \(refused.count) refused by Xen's policy "
+                + "for this domain\(refused.isEmpty ? "" : " (" + refused.map(\.subop).joined(separator: ", ") + ")"), \(failed.count) failed")
         }
-        if rows.contains(where: \.failed) { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
+        if rows.contains(where: \.verdict.isFailure) { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
     }
 }

@@ -17,7 +17,8 @@ struct HypercallOutcomeTests {
         let o = outcome(.version, rc: 0x40011, .version(major: 4, minor: 17))
         #expect(o.json == .object([("hypercall", .string("xen_version")), ("subop", .string("version")),
                                    ("rc", .int(0x40011)),
-                                   ("value", .object([("major", .uint(4)), ("minor", .uint(17))]))]))
+                                   ("value", .object([("major", .uint(4)), ("minor", .uint(17))])),
+                                   ("verdict", .string("answered"))]))
         #expect(o.line == "xen_version version: 4.17")
         #expect(!o.failed)
     }
@@ -42,15 +43,38 @@ struct HypercallOutcomeTests {
         let o = outcome(.build_id, rc: -61, nil)
         #expect(o.failed)
         #expect(o.json == .object([("hypercall", .string("xen_version")), ("subop", .string("build_id")),
-                                   ("rc", .int(-61)), ("value", .null), ("errno", .string("ENODATA"))]))
+                                   ("rc", .int(-61)), ("value", .null), ("errno", .string("ENODATA")),
+                                   ("verdict", .string("failed")), ("reason", .string("-ENODATA (No data available)"))]))
         #expect(o.line == "xen_version build_id: -ENODATA (No data available)")
     }
 
     @Test func otherQueriesCarryTheirReturnValue() {
         let o = HypercallOutcome(.current_reservation, HypercallResult(rc: 196608))
         #expect(o.json == .object([("hypercall", .string("memory_op")), ("subop", .string("current_reservation")),
-                                   ("rc", .int(196608)), ("value", .int(196608))]))
+                                   ("rc", .int(196608)), ("value", .int(196608)), ("verdict", .string("answered"))]))
         #expect(HypercallOutcome(.yield, HypercallResult(rc: 0)).line == "sched_op yield: 0")
         #expect(HypercallOutcome(.maximum_ram_page, HypercallResult(rc: -1)).failed)
+    }
+
+    /// Xen's default policy for an unprivileged domain, as measured in the real-Xen domUs: the
+    /// build id -EPERM, the command line "<denied>". Refused, not failed; anything else fails.
+    @Test func verdictsSeparateXensPolicyFromFailures() {
+        let buildID = outcome(.build_id, rc: -1, nil)
+        guard case .refusedByPolicy(let why) = buildID.verdict else { Issue.record("\(buildID.verdict)"); return }
+        #expect(why.contains("xsm/dummy.h") && why.contains("-EPERM"))
+        #expect(buildID.line == "xen_version build_id: -EPERM (Operation not permitted) [refused by Xen's policy for this domain]")
+        let denied = outcome(.commandline, .text("<denied>"))
+        guard case .refusedByPolicy = denied.verdict else { Issue.record("\(denied.verdict)"); return }
+        #expect(!denied.failed && denied.json.compact.contains("refusedByPolicy"))
+        #expect(outcome(.commandline, .text("placeholder dom0_mem=1G")).verdict == .answered)
+        // The same errno from another sub-op is a failure; so is a build id refused otherwise.
+        #expect(outcome(.extraversion, rc: -1, nil).verdict.isFailure)
+        #expect(outcome(.build_id, rc: -61, nil).verdict.isFailure)
+        // An answer that does not decode fails, and says so.
+        let undecoded = outcome(.platform_parameters, rc: 0, nil)
+        #expect(undecoded.verdict == .failed(reason: "the answer does not decode"))
+        #expect(undecoded.line.hasSuffix("[failed: the answer does not decode]"))
+        #expect(HypercallOutcome(.yield, HypercallResult(rc: -38)).verdict.isFailure)
+        #expect(HypercallOutcome(.yield, HypercallResult(rc: 0)).verdict == .answered)
     }
 }
