@@ -34,6 +34,8 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     public static let interrupted = Errno(rawValue: EINTR)
     /// EFBIG: a file larger than the caller's limit (what `readWholeFile` reports).
     public static let fileTooLarge = Errno(rawValue: EFBIG)
+    /// EISDIR: a directory where a file was expected (read(2) on a directory).
+    public static let isDirectory = Errno(rawValue: EISDIR)
 
     /// The text the C library prints for this error (`strerror`).
     public var description: String {
@@ -82,11 +84,14 @@ public struct SystemError: ClassifiedError, Equatable {
         self.errno = errno
     }
 
-    /// `.missing` for ENOENT, ENODEV and ENXIO, `.permission` for EACCES and EPERM, `.system` otherwise.
+    /// `.missing` for ENOENT, ENODEV and ENXIO, `.permission` for EACCES and EPERM, `.badInput`
+    /// for EISDIR and EFBIG (the path the user gave is a directory, or its data is too large),
+    /// `.system` otherwise.
     public var kind: FailureKind {
         switch errno {
         case .noSuchFile, .noSuchDevice, .noSuchDeviceOrAddress: return .missing
         case .permissionDenied, .notPermitted: return .permission
+        case .isDirectory, .fileTooLarge: return .badInput
         default: return .system
         }
     }

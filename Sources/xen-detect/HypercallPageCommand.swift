@@ -147,8 +147,10 @@ struct HypercallPageVerify: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let content = LinuxSystem().readSmallFile(file) else {
-            throw HypercallPageError(.missing, "cannot read \(file)")
+        // A page is 4096 bytes, 8192 hex digits; a file far larger is not a page dump.
+        let content: [UInt8]
+        do { content = try LinuxSystem().readWholeFile(file, limit: 64 * 1024) } catch {
+            throw HypercallPageError(error.kind, error.description, errno: error.errno)
         }
         guard let bytes = HypercallPageDecoder.pageBytes(fromFile: content) else {
             throw HypercallPageError(.badInput, "\(file): odd number of hex digits")

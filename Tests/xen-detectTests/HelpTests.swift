@@ -105,3 +105,17 @@ import Testing
         #expect(changelog.contains("## [\(version)]"))
     }
 }
+
+/// `-q --json` has one meaning: the JSON document, no line, the same status.
+@Suite struct QuietJSONTests {
+    @Test(arguments: [[String](), ["-N"], ["-P"], ["-H"]])
+    func quietSilencesTheLineNotTheDocument(flags: [String]) throws {
+        let json = try Binary.run(flags + ["--json"])
+        let quiet = try Binary.run(flags + ["-q", "--json"])
+        let quietFirst = try Binary.run(["--quiet"] + flags + ["--json"])
+        #expect(quiet.stdout == json.stdout && quietFirst.stdout == json.stdout)
+        #expect(quiet.status == json.status && quietFirst.status == json.status)
+        #expect(json.stdout.hasPrefix("{") && !json.stdout.contains("Running in") && !json.stdout.contains("Not running on Xen."))
+        #expect(try Binary.run(flags + ["-q"]).stdout.isEmpty)
+    }
+}
