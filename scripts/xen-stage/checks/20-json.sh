@@ -19,6 +19,11 @@ fi
 xs_pass parse
 get() { xs_json_get json.flat "$1"; }
 lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
+# fed VERDICT: "probe=returned" of each evidence row that fed VERDICT (strings as the JSON escapes them).
+fed() {
+	sed -n "s/^evidence\.\([0-9]*\)\.feeds\.[0-9]*=$1\$/\1/p" json.flat | sort -un | while read -r i; do
+		printf '%s=%s;' "$(get "evidence.$i.probe")" "$(get "evidence.$i.returned")"; done
+}
 
 cpuid -r -1 > plain.cpuid 2> /dev/null
 cpuid -k -r -1 > kernel.cpuid 2> /dev/null
@@ -41,6 +46,18 @@ if xs_on_xen; then
 	else
 		[ "$(get xen.domain)" != dom0 ] && xs_pass xen.domain || xs_fail xen.domain "dom0 without control_d"
 	fi
+	# The evidence of each verdict is what this guest's kernel published: sysfs decided the
+	# context (guest_type as read), /proc/xen/capabilities the domain (its text as read), and
+	# Xen's version leaf the version (the same major.minor sysfs shows).
+	xs_expect evidence.context "/sys/hypervisor/guest_type=\\\"$(cat /sys/hypervisor/guest_type)\\\";" "$(fed context)"
+	caps=$(tr -d '\n' < /proc/xen/capabilities)
+	if [ -n "$caps" ]; then want_caps="\\\"$caps\\\""; else want_caps='\"\" (empty: not the control domain)'; fi
+	xs_expect evidence.domain "/proc/xen/capabilities=$want_caps;" "$(fed domain)"
+	case "$(fed version)" in
+		*"($(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor));") xs_pass evidence.version ;;
+		*) xs_fail evidence.version "'$(fed version)'" ;;
+	esac
+	xs_expect evidence.detected "/sys/hypervisor/type=\\\"xen\\\";" "$(fed detected)"
 	# Xen's leaves through the kernel: base, then base+2 gives the hypercall pages (eax) and MSR (ebx).
 	base=$(awk '$2 == "XenVMMXenVMM" { print $1; exit }' kernel.sigs)
 	if [ -z "$base" ]; then
@@ -56,6 +73,12 @@ if xs_on_xen; then
 	fi
 else
 	xs_expect xen.detected false "$(get xen.detected)"
+	# Not Xen, and the evidence says why: a row fed "detected" (plain Linux under QEMU: the
+	# forced-emulation probe faulted, the last step of xen-detect's decision).
+	case "$(fed detected)" in
+		*"(forced emulation)=faulted (SIGILL): not a PV guest;"*) xs_pass evidence.detected ;;
+		*) xs_fail evidence.detected "'$(fed detected)'" ;;
+	esac
 	case "$(get xen.context)" in
 		"" | null | none) xs_pass xen.context ;;
 		*) xs_fail xen.context "expected null off Xen, got '$(get xen.context)'" ;;
