@@ -20,7 +20,9 @@ describe() {
 }
 echo "| environment | what boots | Xen's xen-detect | systemd-detect-virt | xen-detect report (ours) | hypervisor stack (ours, leaf order) |"
 echo "|---|---|---|---|---|---|"
-for env in pv-dom0@4.17 pvh-dom0@4.17 pv-dom0@4.20 pvh-dom0@4.20 linux pvh-domu@4.17 pv-domu@4.17 hvm-domu@4.17 hvm-viridian-domu@4.17; do
+for env in pv-dom0@4.17 pvh-dom0@4.17 pv-dom0@4.20 pvh-dom0@4.20 linux \
+	pvh-domu@4.17 pv-domu@4.17 hvm-domu@4.17 hvm-viridian-domu@4.17 \
+	pvh-domu@4.20 pv-domu@4.20 hvm-domu@4.20 hvm-viridian-domu@4.20; do
 	f=$out/$env/peers.txt
 	if [ ! -f "$f" ]; then
 		echo "| \`$env\` | $(describe "$env") | (not run) | | | |"
