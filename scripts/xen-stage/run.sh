@@ -283,9 +283,15 @@ trap 'exit 130' INT TERM
 # At most $jobs boots at a time (XS_JOBS): TCG runs each guest on one host thread, and a guest
 # starved of CPU slows down, so its checks' timeouts must not stand in for the machine's load.
 # The slow boots start first (PVH dom0 and the domUs take about twice as long as PV dom0, plain
-# Linux a third), so the short ones fill the slots instead of a long one starting last.
+# Linux a third; of the domUs HVM and Viridian, with their device model, longest, PV shortest:
+# docs/domu.md, "Time"), so the short ones fill the slots instead of a long one starting last.
 launch_order=$(for label in $env_list; do
-	case "${label%@*}" in pv-dom0) echo "1 $label" ;; linux) echo "2 $label" ;; *) echo "0 $label" ;; esac
+	case "${label%@*}" in
+		hvm-domu | hvm-viridian-domu) echo "0 $label" ;;
+		pv-dom0 | pv-domu) echo "2 $label" ;;
+		linux) echo "3 $label" ;;
+		*) echo "1 $label" ;;
+	esac
 done | sort -s -k1,1n | cut -d' ' -f2)
 running=0
 for label in $launch_order; do
