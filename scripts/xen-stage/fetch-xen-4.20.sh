@@ -3,28 +3,60 @@
 # into the project's cache, default .xen-stage/xen-4.20/ (XS_XEN_420_CACHE): there it leaves
 # xen-4.20-amd64.gz (what run.sh boots beside Debian 12's /boot/xen-4.17-amd64.gz) and VERSION
 # (the package's version). It does nothing when the image is already there.
+# With --toolstack it also fetches what a 4.20 dom0 needs to create domUs (docs/domu.md): trixie's
+# xen-utils-4.20 (xl, xenstored, xenconsoled, xen-init-dom0, hvmloader) with the libraries it
+# needs, trixie's glibc and dynamic loader among them, unpacked together into toolstack/root/;
+# toolstack/VERSION lists the packages. It does nothing when that list is already there.
 #
 # Debian 12 cannot install a trixie package beside its own xen-hypervisor-4.17, so the package is
 # only downloaded and unpacked (dpkg-deb -x), with a PRIVATE apt configuration: its own sources
 # list, lists and cache under the cache directory, passed with -o; the machine's apt sources,
 # lists, cache and dpkg state stay untouched. The mirror is the machine's own: the URI apt itself
 # reads for this release's main suite (apt-get indextargets), never a name written here.
-# Exit status 0 when the image is in the cache afterwards, 1 otherwise.
+# Exit status 0 when the image (and with --toolstack the toolstack) is in the cache afterwards,
+# 1 otherwise.
 set -uo pipefail
 
 release=4.20
 suite=trixie
 package=xen-hypervisor-$release-amd64
+# The toolstack of a 4.20 dom0 and every library its four programs load (checked when the stage
+# builds the dom0 archive: domu/stage.sh refuses a library found outside toolstack/root/).
+# Bookworm's glibc 2.36 is older than the 2.38 xen-utils-4.20 needs; the rest is trixie's too, so
+# that nothing of Debian 12's userland is mixed in.
+toolstack_packages=(
+	xen-utils-4.20 libxenmisc4.20 libxencall1 libxendevicemodel1 libxenevtchn1
+	libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenstore4 libxentoolcore1 libxentoollog1
+	libyajl2 libuuid1 zlib1g liblzma5 libzstd1
+	libc6      # glibc 2.41 and its loader, ld-linux-x86-64.so.2
+	libgcc-s1  # libgcc_s.so.1, which pthread_cancel loads at run time
+)
+want_toolstack=0
+case "${1:-}" in
+	"") ;;
+	--toolstack) want_toolstack=1 ;;
+	*) echo "usage: fetch-xen-4.20.sh [--toolstack]" >&2; exit 64 ;;
+esac
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${XS_XEN_420_CACHE:-$root/.xen-stage/xen-$release}
 image=$cache/xen-$release-amd64.gz
+toolstack=$cache/toolstack
 say() { echo "fetch-xen-$release: $*"; }
 fail() { echo "fetch-xen-$release: $*" >&2; exit 1; }
 
-if [ -s "$image" ] && gzip -t "$image" 2> /dev/null; then
+image_present() { [ -s "$image" ] && gzip -t "$image" 2> /dev/null; }
+toolstack_present() {
+	[ "$(sed -n 's/^packages: //p' "$toolstack/VERSION" 2> /dev/null)" = "${toolstack_packages[*]}" ] &&
+		[ -d "$toolstack/root/usr/lib/xen-$release/bin" ]
+}
+if image_present; then
 	say "present: $image ($(cat "$cache/VERSION" 2> /dev/null || echo 'version unknown'))"
-	exit 0
+	[ "$want_toolstack" = 1 ] || exit 0
+	if toolstack_present; then
+		say "present: $toolstack ($(sed -n 's/^xen-utils/xen-utils/p' "$toolstack/VERSION"))"
+		exit 0
+	fi
 fi
 
 # The machine's Debian mirror: the repository of its own release's main suite (not -security,
@@ -46,20 +78,48 @@ private=(
 	-o "Dir::Cache=$apt_dir/cache"
 	-o "Acquire::Languages=none"
 )
-say "fetching $package from $mirror $suite (private apt configuration in $apt_dir)"
+say "updating the package lists of $mirror $suite (private apt configuration in $apt_dir)"
 apt-get "${private[@]}" -q update > "$apt_dir/update.log" 2>&1 ||
 	{ tail -n 20 "$apt_dir/update.log" >&2; fail "apt-get update of $suite failed"; }
-rm -f "$cache/download"/*.deb
-(cd "$cache/download" && apt-get "${private[@]}" -q download "$package") > "$apt_dir/download.log" 2>&1 ||
-	{ tail -n 20 "$apt_dir/download.log" >&2; fail "apt-get download $package failed"; }
-deb=$(ls "$cache/download"/*.deb 2> /dev/null | head -n 1)
-[ -n "$deb" ] || fail "apt-get download left no .deb in $cache/download"
-version=$(dpkg-deb -f "$deb" Version) || fail "not a Debian package: $deb"
-rm -rf "$cache/unpacked"
-dpkg-deb -x "$deb" "$cache/unpacked" || fail "dpkg-deb -x $deb failed"
-[ -s "$cache/unpacked/boot/xen-$release-amd64.gz" ] || fail "$deb has no boot/xen-$release-amd64.gz"
-gzip -t "$cache/unpacked/boot/xen-$release-amd64.gz" || fail "boot/xen-$release-amd64.gz in $deb is not a gzip file"
-echo "$package $version" > "$cache/VERSION"
-cp "$cache/unpacked/boot/xen-$release-amd64.gz" "$image.tmp" && mv "$image.tmp" "$image" || fail "cannot write $image"
-rm -rf "$cache/unpacked"
-say "fetched $image ($package $version, $(du -k "$deb" | cut -f1) KiB package)"
+
+# download DIR PACKAGE...: the packages' .deb files into DIR (emptied first).
+download() {
+	local dir=$1
+	shift
+	mkdir -p "$dir" && rm -f "$dir"/*.deb
+	say "fetching $* from $suite"
+	(cd "$dir" && apt-get "${private[@]}" -q download "$@") > "$apt_dir/download.log" 2>&1 ||
+		{ tail -n 20 "$apt_dir/download.log" >&2; fail "apt-get download $* failed"; }
+}
+
+if ! image_present; then
+	download "$cache/download" "$package"
+	deb=$(ls "$cache/download"/*.deb 2> /dev/null | head -n 1)
+	[ -n "$deb" ] || fail "apt-get download left no .deb in $cache/download"
+	version=$(dpkg-deb -f "$deb" Version) || fail "not a Debian package: $deb"
+	rm -rf "$cache/unpacked"
+	dpkg-deb -x "$deb" "$cache/unpacked" || fail "dpkg-deb -x $deb failed"
+	[ -s "$cache/unpacked/boot/xen-$release-amd64.gz" ] || fail "$deb has no boot/xen-$release-amd64.gz"
+	gzip -t "$cache/unpacked/boot/xen-$release-amd64.gz" || fail "boot/xen-$release-amd64.gz in $deb is not a gzip file"
+	echo "$package $version" > "$cache/VERSION"
+	cp "$cache/unpacked/boot/xen-$release-amd64.gz" "$image.tmp" && mv "$image.tmp" "$image" || fail "cannot write $image"
+	rm -rf "$cache/unpacked"
+	say "fetched $image ($package $version, $(du -k "$deb" | cut -f1) KiB package)"
+fi
+
+if [ "$want_toolstack" = 1 ] && ! toolstack_present; then
+	download "$toolstack/download" "${toolstack_packages[@]}"
+	rm -rf "$toolstack/root" "$toolstack/VERSION"
+	{
+		echo "packages: ${toolstack_packages[*]}"
+		for deb in "$toolstack/download"/*.deb; do
+			dpkg-deb -x "$deb" "$toolstack/root" || fail "dpkg-deb -x $deb failed"
+			echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)"
+		done
+	} > "$toolstack/VERSION.tmp" || fail "cannot unpack the toolstack into $toolstack/root"
+	[ "$(ls "$toolstack/download"/*.deb | wc -l)" -eq ${#toolstack_packages[@]} ] ||
+		fail "apt-get download left $(ls "$toolstack/download"/*.deb | wc -l) packages for ${#toolstack_packages[@]} names"
+	[ -x "$toolstack/root/usr/lib/xen-$release/bin/xl" ] || fail "no usr/lib/xen-$release/bin/xl in xen-utils-$release"
+	mv "$toolstack/VERSION.tmp" "$toolstack/VERSION"
+	say "fetched the toolstack into $toolstack/root ($(du -sk "$toolstack/download" | cut -f1) KiB of packages)"
+fi

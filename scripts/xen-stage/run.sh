@@ -26,8 +26,8 @@ usage: scripts/xen-stage/run.sh [options] [BINARY]
                     built with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable`)
   --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS),
                     and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu (or "domu" for all four,
-                    "all" for all nine; see docs/domu.md). pv-dom0 and pvh-dom0 boot on every
-                    release of $XS_XEN_RELEASES (4.17,4.20); pv-dom0@4.20 on one. The domUs: 4.17.
+                    "all" for all of them; see docs/domu.md). pv-dom0, pvh-dom0 and the domUs
+                    boot on every release of $XS_XEN_RELEASES (4.17,4.20); pv-dom0@4.20 on one.
   --check LIST      checks to run, comma-separated names or patterns: dropin,json,10-* (default all; $XS_CHECKS)
   --record          copy the files the guests emit (cpuid dumps, sysfs) into Tests/CPUIDProbeTests/Fixtures ($XS_RECORD=1)
   --verbose         print each guest's whole console ($XS_VERBOSE=1)
@@ -83,13 +83,13 @@ fi
 releases=$(echo "$releases" | tr ',' ' ')
 # Each environment is labelled ENV@RELEASE, e.g. pv-dom0@4.20 (plain Linux: linux). The guest
 # sees only ENV (XS_ENV) and the release (XS_XEN); the host puts the label on its lines.
-# The domUs boot on domu_release only: xl and libxl of Debian 12 speak 4.17's domctl interface.
+# The domUs too, each with its release's toolstack in dom0 (domu/stage.sh).
 labels=""
 for env in $(echo "$envs" | tr ',' ' '); do
 	case "$env" in
-		pv-dom0 | pvh-dom0) for release in $releases; do labels="$labels $env@$release"; done ;;
 		*@*) labels="$labels $env" ;;
-		*) domu_is_env "$env" && labels="$labels $env@$domu_release" || labels="$labels $env" ;;
+		pv-dom0 | pvh-dom0 | *-domu) for release in $releases; do labels="$labels $env@$release"; done ;;
+		*) labels="$labels $env" ;;
 	esac
 done
 for label in $labels; do
@@ -102,8 +102,10 @@ for label in $labels; do
 		linux) [ -z "$release" ] || { echo "xen stage: '$label': plain Linux runs on no Xen" >&2; exit 64; } ;;
 		*) domu_is_env "$env" ||
 			{ echo "xen stage: unknown environment '$label' (known: pv-dom0, pvh-dom0, linux, ${domu_all_envs// /, })" >&2; exit 64; }
-			[ "$release" = "$domu_release" ] && [ -n "${xen_gz_of[$release]:-}" ] ||
-				{ echo "xen stage: '$label': the domUs boot on Xen $domu_release only (xl of Debian 12; docs/domu.md)" >&2; exit 64; } ;;
+			[ -n "$release" ] && [ -n "${xen_gz_of[$release]:-}" ] ||
+				{ echo "xen stage: no Xen image for '$label' (releases: ${!xen_gz_of[*]})" >&2; exit 64; }
+			domu_has_release "$release" ||
+				{ echo "xen stage: '$label': no toolstack for domUs on Xen $release (known: $domu_releases; docs/domu.md)" >&2; exit 64; } ;;
 	esac
 done
 env_list=$(echo $labels | tr ' ' '\n' | awk '!seen[$0]++' | tr '\n' ' ')
@@ -128,13 +130,12 @@ if ! "$here/install-deps.sh"; then
 	fi
 	die "the packages could not be installed; set XEN_STAGE_OPTIONAL=1 to skip this stage on purpose"
 fi
-for env in $(echo "$envs" | tr ',' ' '); do
-	if domu_is_env "$env"; then
-		domu_install_deps && break
-		[ "${XEN_STAGE_OPTIONAL:-0}" = 1 ] && { echo "xen stage: SKIPPED: the domU packages could not be installed"; exit 0; }
-		die "the domU packages (${domu_packages[*]}) could not be installed"
-	fi
-done
+# The releases the selected domUs boot on (each needs its own toolstack in dom0).
+domu_used_releases=$(for label in $env_list; do domu_is_env "${label%@*}" && echo "${label#*@}"; done | sort -uV | tr '\n' ' ')
+if [ -n "$domu_used_releases" ] && ! domu_install_deps $domu_used_releases; then
+	[ "${XEN_STAGE_OPTIONAL:-0}" = 1 ] && { echo "xen stage: SKIPPED: the domU packages could not be installed"; exit 0; }
+	die "the domU packages (${domu_packages[*]}, and for 4.20 trixie's toolstack) could not be installed"
+fi
 # The kernel: XS_KVER, else the newest /boot/vmlinuz-* with its modules (not `uname -r`: the
 # host's kernel is not the guest's).
 kver=${XS_KVER:-}
@@ -236,9 +237,7 @@ for r in $used_releases; do
 	xen_elf_of[$r]=$xen_elf
 done
 echo "xen stage: initramfs $(du -k "$initrd" | cut -f1) KiB, kernel $kver, Xen$(for r in $used_releases; do printf ' %s' "$(basename "${xen_elf_of[$r]}")"; done)"
-for env in $(echo "$envs" | tr ',' ' '); do
-	if domu_is_env "$env"; then domu_build; break; fi
-done
+[ -z "$domu_used_releases" ] || domu_build $domu_used_releases
 
 # --- 4. boot -------------------------------------------------------------------------------
 # Guest parameters: commas would split QEMU's multiboot module list, so patterns travel as '+'.
@@ -264,7 +263,7 @@ boot_command() {
 		linux)
 			boot=("${qemu[@]}" -m 1024 -serial "file:$log" -kernel "$vmlinuz" -initrd "$initrd"
 				-append "console=ttyS0 $guest_args xs.env=$env") ;;
-		*-domu) domu_boot_command "$env" "$log" ;;
+		*-domu) domu_boot_command "$env" "$release" "$log" ;;
 	esac
 }
 
@@ -284,9 +283,15 @@ trap 'exit 130' INT TERM
 # At most $jobs boots at a time (XS_JOBS): TCG runs each guest on one host thread, and a guest
 # starved of CPU slows down, so its checks' timeouts must not stand in for the machine's load.
 # The slow boots start first (PVH dom0 and the domUs take about twice as long as PV dom0, plain
-# Linux a third), so the short ones fill the slots instead of a long one starting last.
+# Linux a third; of the domUs HVM and Viridian, with their device model, longest, PV shortest:
+# docs/domu.md, "Time"), so the short ones fill the slots instead of a long one starting last.
 launch_order=$(for label in $env_list; do
-	case "${label%@*}" in pv-dom0) echo "1 $label" ;; linux) echo "2 $label" ;; *) echo "0 $label" ;; esac
+	case "${label%@*}" in
+		hvm-domu | hvm-viridian-domu) echo "0 $label" ;;
+		pv-dom0 | pv-domu) echo "2 $label" ;;
+		linux) echo "3 $label" ;;
+		*) echo "1 $label" ;;
+	esac
 done | sort -s -k1,1n | cut -d' ' -f2)
 running=0
 for label in $launch_order; do

@@ -11,16 +11,32 @@ for word in $(cat /proc/cmdline); do
 		xs.domu_timeout=*) XS_DOMU_TIMEOUT=${word#xs.domu_timeout=} ;;
 	esac
 done
-xen_bin=/usr/lib/xen-4.17/bin
 log_dir=/tmp/xs-domu-console
 guest_log=$log_dir/guest-$XS_DOMU.log
 dom0_start=$(cut -d. -f1 /proc/uptime)
 say() { echo "xs-dom0: $*"; }
 
+# The toolstack of the Xen that runs here (its domctl interface is that release's; domu/stage.sh):
+# Debian 12's 4.17 at its own paths, or Debian 13's 4.20 under /xs/xen-4.20, started through
+# that directory's own loader and libraries (trixie's glibc) so that nothing else changes.
+running="$(cat /sys/hypervisor/version/major 2> /dev/null).$(cat /sys/hypervisor/version/minor 2> /dev/null)"
+case "$running" in
+	4.17) xen_bin=/usr/lib/xen-4.17/bin xen_loader= ;;
+	4.20) xen_bin=/xs/xen-4.20/bin xen_loader="/xs/xen-4.20/lib/ld-linux-x86-64.so.2 --library-path /xs/xen-4.20/lib" ;;
+	*) xen_bin=/nonexistent xen_loader= ;;
+esac
+# xen_tool NAME ARG...: runs the toolstack program NAME of the running release.
+xen_tool() {
+	tool=$1
+	shift
+	$xen_loader "$xen_bin/$tool" "$@"
+}
+
 # domu_diagnostics: what the toolstack knows, for a domU that failed.
 domu_diagnostics() {
-	say "xl list:"; "$xen_bin/xl" list 2>&1
-	say "xl dmesg (last 30 lines):"; "$xen_bin/xl" dmesg 2>&1 | tail -n 30
+	say "xl list:"; xen_tool xl list 2>&1
+	say "xl dmesg (last 30 lines):"; xen_tool xl dmesg 2>&1 | tail -n 30
+	say "console logs:"; ls -l "$log_dir" 2>&1
 	for f in /var/log/xen/*; do
 		[ -f "$f" ] || continue
 		say "$f (last 20 lines):"; tail -n 20 "$f"
@@ -31,10 +47,16 @@ domu_diagnostics() {
 domu_give_up() {
 	echo "@@XS-DOM0-FAIL $XS_DOMU $*"
 	domu_diagnostics
-	"$xen_bin/xl" destroy "$XS_DOMU" > /dev/null 2>&1
+	xen_tool xl destroy "$XS_DOMU" > /dev/null 2>&1
 	sync
 	poweroff -f
 }
+
+# The release the host booted (xs.xen=) must be the one running, and this archive must carry its
+# toolstack; the domU is told the same release and asserts it again (boot/xen-release).
+[ "$running" = "$XS_XEN" ] || domu_give_up "the host booted Xen $XS_XEN, /sys/hypervisor/version says '$running'"
+[ -x "$xen_bin/xl" ] || domu_give_up "no toolstack for Xen $running in dom0's archive ($xen_bin/xl)"
+say "Xen $running: toolstack $xen_bin${xen_loader:+ through $xen_loader}"
 
 # Toolstack prerequisites: event channels and grant tables for user space, ptys for
 # xenconsoled, and the run-time directories of xenstored and libxl.
@@ -44,19 +66,19 @@ done
 mkdir -p /dev/pts /run && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /run ||
 	domu_give_up "cannot mount devpts and /run"
 mkdir -p /run/xen /run/xenstored "$log_dir"
-"$xen_bin/xenstored" --pid-file=/run/xenstored.pid > /tmp/xenstored.out 2>&1 ||
+xen_tool xenstored --pid-file=/run/xenstored.pid > /tmp/xenstored.out 2>&1 ||
 	domu_give_up "xenstored failed: $(head -c 300 /tmp/xenstored.out)"
-"$xen_bin/xen-init-dom0" > /tmp/xen-init-dom0.out 2>&1 ||
+xen_tool xen-init-dom0 > /tmp/xen-init-dom0.out 2>&1 ||
 	domu_give_up "xen-init-dom0 failed: $(head -c 300 /tmp/xen-init-dom0.out)"
-"$xen_bin/xenconsoled" --log=guest --log-dir="$log_dir" > /tmp/xenconsoled.out 2>&1 ||
+xen_tool xenconsoled --log=guest --log-dir="$log_dir" > /tmp/xenconsoled.out 2>&1 ||
 	domu_give_up "xenconsoled failed: $(head -c 300 /tmp/xenconsoled.out)"
 
 # The domU: 256 MiB, one vCPU, the stage's kernel and initramfs, its console on hvc0.
-domu_args="console=hvc0 quiet panic=-1 xs.env=$XS_DOMU xs.checks=$XS_CHECKS xs.record=$XS_RECORD xs.timeout=$XS_CHECK_TIMEOUT"
+domu_args="console=hvc0 quiet panic=-1 xs.env=$XS_DOMU xs.xen=$XS_XEN xs.checks=$XS_CHECKS xs.record=$XS_RECORD xs.timeout=$XS_CHECK_TIMEOUT"
 # Host facts for the domU's memory_op checks (checks/40-hypercall.sh), on its command line:
 # Xen's own count of the host's RAM (xl info total_memory, MiB: physinfo total_pages) and
 # maximum_ram_page as dom0 gets it (Xen answers its one global max_page to every domain).
-host_total_mb=$("$xen_bin/xl" info 2> /dev/null | sed -n 's/^total_memory *: *//p')
+host_total_mb=$(xen_tool xl info 2> /dev/null | sed -n 's/^total_memory *: *//p')
 dom0_max_ram_page=$(/opt/xen-detect/bin/xen-detect hypercall selftest 2> /dev/null | sed -n 's/^memory_op maximum_ram_page: //p')
 say "host: xl info total_memory ${host_total_mb:-?} MiB; dom0's maximum_ram_page ${dom0_max_ram_page:-?}"
 domu_args="$domu_args xs.host_total_mb=${host_total_mb:-unknown} xs.dom0_max_ram_page=${dom0_max_ram_page:-unknown}"
@@ -84,9 +106,9 @@ domu_args="$domu_args xs.host_total_mb=${host_total_mb:-unknown} xs.dom0_max_ram
 } > /tmp/domu.cfg
 say "creating $XS_DOMU after $(($(cut -d. -f1 /proc/uptime) - dom0_start))s:"
 sed 's/^/xs-dom0:   /' /tmp/domu.cfg
-"$xen_bin/xl" create /tmp/domu.cfg > /tmp/xl-create.out 2>&1 ||
+xen_tool xl create /tmp/domu.cfg > /tmp/xl-create.out 2>&1 ||
 	domu_give_up "xl create failed: $(tail -n 5 /tmp/xl-create.out)"
-say "domain id $("$xen_bin/xl" domid "$XS_DOMU" 2>&1)"
+say "domain id $(xen_tool xl domid "$XS_DOMU" 2>&1)"
 
 # Copy the domU's console as it comes, until the domain is gone or dom0's deadline passes.
 echo "@@XS-DOMU-LOG-BEGIN $XS_DOMU"
@@ -96,11 +118,11 @@ touch "$guest_log"
 tail -n +1 -f "$guest_log" &
 tail_pid=$!
 status=finished
-while "$xen_bin/xl" list "$XS_DOMU" > /dev/null 2>&1; do
+while xen_tool xl list "$XS_DOMU" > /dev/null 2>&1; do
 	# Done when the domU's /init printed its end marker (it powers off next; no need to wait).
 	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
 		sleep 2
-		"$xen_bin/xl" destroy "$XS_DOMU" > /dev/null 2>&1
+		xen_tool xl destroy "$XS_DOMU" > /dev/null 2>&1
 		break
 	fi
 	if [ $(($(cut -d. -f1 /proc/uptime) - dom0_start)) -ge "$XS_DOMU_TIMEOUT" ]; then
@@ -118,5 +140,10 @@ if [ "$status" = timeout ]; then
 	domu_give_up "the domU did not finish within ${XS_DOMU_TIMEOUT}s of dom0's start"
 fi
 grep -q "^@@XS-END $XS_DOMU " "$guest_log" || domu_give_up "the domU ended without finishing its checks"
+# The device model's own log (HVM), for the console log: Debian 12's QEMU serves both releases.
+for f in /var/log/xen/qemu-dm-*.log; do
+	[ -f "$f" ] || continue
+	say "$f:"; sed 's/^/xs-dom0:   /' "$f"
+done
 sync
 poweroff -f

@@ -12,15 +12,17 @@ describe() {
 		pv-dom0) echo "Xen $release, Linux 6.1 PV dom0" ;;
 		pvh-dom0) echo "Xen $release, Linux 6.1 PVH dom0 (q35, AMD IOMMU)" ;;
 		linux) echo "Linux 6.1 alone under QEMU TCG" ;;
-		pvh-domu) echo "PVH domU (xl, type = \"pvh\") in a PV dom0" ;;
-		pv-domu) echo "PV domU (xl, type = \"pv\") in a PV dom0" ;;
-		hvm-domu) echo "HVM domU (xl, type = \"hvm\") in a PV dom0" ;;
-		hvm-viridian-domu) echo "HVM domU with viridian = 1 in a PV dom0" ;;
+		pvh-domu) echo "PVH domU (Xen $release's xl, type = \"pvh\") in a PV dom0" ;;
+		pv-domu) echo "PV domU (Xen $release's xl, type = \"pv\") in a PV dom0" ;;
+		hvm-domu) echo "HVM domU (Xen $release's xl, type = \"hvm\") in a PV dom0" ;;
+		hvm-viridian-domu) echo "HVM domU with viridian = 1 (Xen $release's xl) in a PV dom0" ;;
 	esac
 }
 echo "| environment | what boots | Xen's xen-detect | systemd-detect-virt | xen-detect report (ours) | hypervisor stack (ours, leaf order) |"
 echo "|---|---|---|---|---|---|"
-for env in pv-dom0@4.17 pvh-dom0@4.17 pv-dom0@4.20 pvh-dom0@4.20 linux pvh-domu@4.17 pv-domu@4.17 hvm-domu@4.17 hvm-viridian-domu@4.17; do
+for env in pv-dom0@4.17 pvh-dom0@4.17 pv-dom0@4.20 pvh-dom0@4.20 linux \
+	pvh-domu@4.17 pv-domu@4.17 hvm-domu@4.17 hvm-viridian-domu@4.17 \
+	pvh-domu@4.20 pv-domu@4.20 hvm-domu@4.20 hvm-viridian-domu@4.20; do
 	f=$out/$env/peers.txt
 	if [ ! -f "$f" ]; then
 		echo "| \`$env\` | $(describe "$env") | (not run) | | | |"

@@ -24,11 +24,19 @@ domu_is_env() {
 	return 1
 }
 
-# What dom0 needs beyond the stage's initramfs (Debian's xen-utils-4.17, qemu-system-xen, seabios).
-# Its xl and libxl speak Xen 4.17's domctl interface (unstable between releases), so the domUs
-# boot on that release only (run.sh labels them pvh-domu@4.17).
-domu_release=4.17
+# What dom0 needs beyond the stage's initramfs. xl, libxl, xenstored and xenconsoled speak the
+# domctl and sysctl interfaces of their own release (Xen refuses another interface_version), so
+# each release's domUs are created by that release's toolstack:
+#   4.17: Debian 12's xen-utils-4.17, installed, copied to its own paths with Debian 12's libraries;
+#   4.20: Debian 13's xen-utils-4.20 with trixie's glibc and libraries, fetched by
+#         fetch-xen-4.20.sh --toolstack, kept apart under /xs/xen-4.20/ and started through that
+#         directory's own dynamic loader, so Debian 12's userland in the initramfs is unchanged.
+# Both use Debian 12's device model (qemu-system-xen) and SeaBIOS; run.sh labels each domU with
+# its release (pvh-domu@4.20). domu/dom0.sh picks the toolstack by the release that runs.
+domu_releases="4.17 4.20"
 domu_xen_bin=/usr/lib/xen-4.17/bin
+domu_tools=(xl xenstored xenconsoled xen-init-dom0)
+domu_420_tree=${XS_XEN_420_CACHE:-$root/.xen-stage/xen-4.20}/toolstack/root
 domu_device_model=/usr/libexec/xen-qemu-system-i386
 domu_files=(
 	/usr/lib/xen-4.17/boot/hvmloader   # HVM firmware loader (libxl's default path)
@@ -39,10 +47,18 @@ domu_files=(
 )
 domu_modules=(xen-evtchn xen-gntdev xen-gntalloc)
 
-# domu_install_deps: the Debian packages above, installed only when a domU environment is selected.
+# domu_has_release RELEASE: true when the stage can create domUs on RELEASE.
+domu_has_release() {
+	case " $domu_releases " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# domu_install_deps RELEASE...: the Debian packages above, installed, and for 4.20 trixie's
+# toolstack fetched (fetch-xen-4.20.sh --toolstack); only when a domU environment is selected.
 domu_packages=(xen-utils-4.17 qemu-system-xen seabios qemu-system-data)
 domu_install_deps() {
 	local p missing=()
+	case " $* " in *" 4.20 "*) "$here/fetch-xen-4.20.sh" --toolstack || return 1 ;; esac
 	for p in "${domu_packages[@]}"; do
 		[ "$(dpkg-query -W -f='${Status}' "$p" 2> /dev/null)" = "install ok installed" ] || missing+=("$p")
 	done
@@ -64,20 +80,53 @@ domu_copy() {
 	done
 }
 
-# domu_build: writes $work/initrd-domu-dom0.gz = the stage's initrd.gz followed by a second
-# archive with the toolstack, the device model, the kernel and the stage's initrd.gz itself as
-# the domU's ramdisk (Linux unpacks concatenated archives in order). The domU boots exactly the
-# initramfs the other environments boot.
+# domu_add_420_toolstack ROOT: trixie's xl, xenstored, xenconsoled and xen-init-dom0 into
+# ROOT/xs/xen-4.20/bin, hvmloader into .../boot, and into .../lib every library they load as
+# trixie's loader resolves them (refusing one that only Debian 12 has: then a package is missing
+# from fetch-xen-4.20.sh's list), that loader itself, and libgcc_s.so.1 (pthread_cancel loads it).
+# libxl looks for hvmloader under /usr/lib/xen-4.20/boot, a link to /xs/xen-4.20 here.
+domu_add_420_toolstack() {
+	local root=$1 tree=$domu_420_tree dest=$1/xs/xen-4.20 f lib listing
+	local loader=$tree/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+	local libpath=$tree/usr/lib/x86_64-linux-gnu:$tree/lib/x86_64-linux-gnu
+	[ -x "$loader" ] || die "domU: missing $loader (fetch-xen-4.20.sh --toolstack)"
+	mkdir -p "$dest/bin" "$dest/boot" "$dest/lib"
+	cp -L "$loader" "$dest/lib/" || die "domU: cannot copy $loader"
+	for f in "${domu_tools[@]}"; do
+		[ -x "$tree/usr/lib/xen-4.20/bin/$f" ] || die "domU: missing $tree/usr/lib/xen-4.20/bin/$f (trixie's xen-utils-4.20)"
+		cp "$tree/usr/lib/xen-4.20/bin/$f" "$dest/bin/"
+		listing=$("$loader" --inhibit-cache --library-path "$libpath" --list "$tree/usr/lib/xen-4.20/bin/$f" 2>&1) ||
+			die "domU: trixie's loader cannot list the libraries of $f: $listing"
+		! echo "$listing" | grep -q 'not found' || die "domU: $f of xen-utils-4.20: $(echo "$listing" | grep 'not found')"
+		for lib in $(echo "$listing" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+			case "$lib" in
+				"$tree"/*) cp -L "$lib" "$dest/lib/" ;;
+				*) die "domU: $f of xen-utils-4.20 would load $lib, which is Debian 12's (fetch-xen-4.20.sh: toolstack_packages)" ;;
+			esac
+		done
+	done
+	cp -L "$tree/usr/lib/x86_64-linux-gnu/libgcc_s.so.1" "$dest/lib/" || die "domU: no libgcc_s.so.1 in trixie's libgcc-s1"
+	cp "$tree/usr/lib/xen-4.20/boot/hvmloader" "$dest/boot/" || die "domU: no hvmloader in trixie's xen-utils-4.20"
+	ln -s /xs/xen-4.20 "$root/usr/lib/xen-4.20"
+}
+
+# domu_build RELEASE...: writes $work/initrd-domu-dom0.gz = the stage's initrd.gz followed by a
+# second archive with the toolstack of each RELEASE, the device model, the kernel and the stage's
+# initrd.gz itself as the domU's ramdisk (Linux unpacks concatenated archives in order). The
+# domU boots exactly the initramfs the other environments boot.
 domu_build() {
 	local root=$work/initramfs-domu m rel name
 	rm -rf "$root"
-	mkdir -p "$root"/{xs/domu/modules,etc/xen,var/lib/xen,var/log/xen,var/lib/xenstored,run}
+	mkdir -p "$root"/{xs/domu/modules,etc/xen,var/lib/xen,var/log/xen,var/lib/xenstored,run,usr/lib}
 	ln -s ../run "$root/var/run"
 	: > "$root/etc/xen/xl.conf" # defaults; xl complains when the file is missing
-	for f in xl xenstored xenconsoled xen-init-dom0; do
-		[ -x "$domu_xen_bin/$f" ] || die "domU: missing $domu_xen_bin/$f (Debian's xen-utils-4.17)"
-		domu_copy "$root" "$domu_xen_bin/$f"
-	done
+	case " $* " in *" 4.17 "*)
+		for f in "${domu_tools[@]}"; do
+			[ -x "$domu_xen_bin/$f" ] || die "domU: missing $domu_xen_bin/$f (Debian's xen-utils-4.17)"
+			domu_copy "$root" "$domu_xen_bin/$f"
+		done ;;
+	esac
+	case " $* " in *" 4.20 "*) domu_add_420_toolstack "$root" ;; esac
 	[ -x "$domu_device_model" ] || die "domU: missing $domu_device_model (Debian's qemu-system-xen)"
 	domu_copy "$root" "$domu_device_model"
 	for f in "${domu_files[@]}"; do
@@ -113,13 +162,14 @@ domu_build() {
 	echo "xen stage: domU dom0 initramfs $(du -k "$work/initrd-domu-dom0.gz" | cut -f1) KiB (the domU boots initrd.gz)"
 }
 
-# domu_boot_command ENV LOG: sets boot[] to the QEMU command line of a domU environment: Xen
-# with a PV dom0 of 1 GiB (the domU gets 256 MiB; HVM's device model runs in dom0).
+# domu_boot_command ENV RELEASE LOG: sets boot[] to the QEMU command line of a domU environment:
+# Xen RELEASE ($xen_elf) with a PV dom0 of 1 GiB (the domU gets 256 MiB; HVM's device model runs
+# in dom0). dom0 checks that RELEASE runs (xs.xen=) and passes it on to the domU.
 # dom0 gives up on the domU 180 s (of its own uptime) before the host gives up on the boot, to
 # print its tails.
 domu_boot_command() {
-	local env=$1 log=$2
-	local dom0_args="console=hvc0 $guest_args xs.domu=$env xs.domu_timeout=$((domu_boot_timeout - 180))"
+	local env=$1 release=$2 log=$3
+	local dom0_args="console=hvc0 $guest_args xs.domu=$env xs.xen=$release xs.domu_timeout=$((domu_boot_timeout - 180))"
 	boot=("${qemu[@]}" -m 3072 -serial "file:$log" -kernel "$xen_elf"
 		-append "$xen_args dom0_mem=1024M,max:1024M $xen_extra"
 		-initrd "$vmlinuz $dom0_args,$work/initrd-domu-dom0.gz")
