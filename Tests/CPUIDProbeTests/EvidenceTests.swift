@@ -21,11 +21,12 @@ import XenSystemTesting
     static let live: [(environment: String, plain: String, pv: String?)] = [
         ("xen-4.17-pvh-dom0", "xen-4.17-pvh-dom0.cpuid", nil),
         ("xen-4.17-pv-dom0", "xen-4.17-pv-dom0.cpuid", "xen-4.17-pv-dom0.leaves.pv.txt"),
-        ("xen-4.17-pvh-domu", "xen-4.17-pvh-domu.cpuid", nil),
-        ("xen-4.17-pv-domu", "xen-4.17-pv-domu.cpuid", "xen-4.17-pv-domu.leaves.pv.txt"),
-        ("xen-4.17-hvm-domu", "xen-4.17-hvm-domu.cpuid", nil),
-        ("xen-4.17-hvm-viridian-domu", "xen-4.17-hvm-viridian-domu.cpuid", nil),
-    ]
+    ] + ["4.17", "4.20"].flatMap { release in
+        ["pvh-domu", "pv-domu", "hvm-domu", "hvm-viridian-domu"].map { env in
+            let name = "xen-\(release)-\(env)"
+            return (name, name + ".cpuid", env == "pv-domu" ? name + ".leaves.pv.txt" : nil)
+        }
+    }
 
     static func report(_ e: (environment: String, plain: String, pv: String?)) throws -> ProbeReport {
         let pv: any CPUIDSource = try e.pv.map { try Fixture.source($0) } ?? FaultingSource()

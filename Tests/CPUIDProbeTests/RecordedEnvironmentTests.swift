@@ -156,18 +156,20 @@ import XenSystemTesting
         var testDescription: String { environment }
     }
 
-    static let domUs: [DomU] = [
-        DomU(environment: "xen-4.17-pvh-domu", context: .pvh, stack: [Layer(name: "xen", leafBase: 0x4000_0000)],
+    /// The four domUs of each release (Xen 4.17: Debian 12; Xen 4.20: Debian 13's, created by its
+    /// own xl): the same layouts in both.
+    static let domUs: [DomU] = ["4.17", "4.20"].flatMap { release in [
+        DomU(environment: "xen-\(release)-pvh-domu", context: .pvh, stack: [Layer(name: "xen", leafBase: 0x4000_0000)],
              xenBase: 0x4000_0000, msrBase: 0x4000_0000),
-        DomU(environment: "xen-4.17-pv-domu", context: .pv,
+        DomU(environment: "xen-\(release)-pv-domu", context: .pv,
              stack: [Layer(name: "xen", leafBase: 0x4000_0000), Layer(name: "qemu", leafBase: 0x4000_0000)],
              xenBase: 0x4000_0000, msrBase: 0x4000_0000),
-        DomU(environment: "xen-4.17-hvm-domu", context: .hvm, stack: [Layer(name: "xen", leafBase: 0x4000_0000)],
+        DomU(environment: "xen-\(release)-hvm-domu", context: .hvm, stack: [Layer(name: "xen", leafBase: 0x4000_0000)],
              xenBase: 0x4000_0000, msrBase: 0x4000_0000),
-        DomU(environment: "xen-4.17-hvm-viridian-domu", context: .hvm,
+        DomU(environment: "xen-\(release)-hvm-viridian-domu", context: .hvm,
              stack: [Layer(name: "microsoft", leafBase: 0x4000_0000), Layer(name: "xen", leafBase: 0x4000_0100)],
              xenBase: 0x4000_0100, msrBase: 0x4000_0200),
-    ]
+    ] }
 
     /// `key=value` lines (peers.txt, sysfs.txt) as recorded.
     static func values(_ name: String) throws -> [String: String] {
