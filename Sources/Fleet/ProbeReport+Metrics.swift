@@ -7,6 +7,10 @@ package struct MetricFamily: Equatable, Sendable {
     package let help: String
     package let samples: [(labels: [(String, String)], value: String)]
 
+    package init(name: String, help: String, samples: [(labels: [(String, String)], value: String)]) {
+        self.name = name; self.help = help; self.samples = samples
+    }
+
     package static func == (a: MetricFamily, b: MetricFamily) -> Bool {
         a.name == b.name && a.help == b.help && a.samples.count == b.samples.count
             && zip(a.samples, b.samples).allSatisfy { x, y in
