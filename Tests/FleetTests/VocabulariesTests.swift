@@ -96,7 +96,7 @@ import XenSystem
     /// No hypervisor at all: systemd "none", Ansible "NA".
     @Test func noHypervisor() throws {
         let table = TableCPUID(entries: [TableCPUID.Key(leaf: 1, subleaf: 0): CPUIDRegisters(eax: 0x663, ebx: 0, ecx: 0, edx: 0)])
-        let v = try ProbeReport.probe(source: table, pv: nil, system: nil).vocabularies
+        let v = try ProbeReport.probe(source: table as any CPUIDSource, pv: nil, system: nil).vocabularies
         #expect(v.systemd == "none")
         #expect(v.ansibleType == "NA" && v.ansibleRole == "NA")
         #expect(v.ansibleTechGuest == [] && v.facterVirtual == nil && v.facterXen == nil)
