@@ -15,6 +15,8 @@
 //   CXenShim           the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
 //   Rendering          JSON and hex text the CLI prints
 //   HypercallPlan      plans of hypercalls for the test guest (guest/)
+//   Fleet              facts (Ansible, Facter) and metrics (node_exporter) rendered from one ProbeReport,
+//                      the guest's DMI/UUID identity, the peers' vocabularies (systemd, Facter, Ansible)
 //   xen-detect         the CLI: parses and prints, nothing else
 import PackageDescription
 
@@ -54,10 +56,11 @@ let package = Package(
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),
         .target(name: "PrivcmdHypercalls", dependencies: ["XenSystem", "XenInterface", "ABI64", "Rendering"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
+        .target(name: "Fleet", dependencies: ["CPUIDProbe", "XenSystem", "Rendering"]),
         .executableTarget(
             name: "xen-detect",
             dependencies: [
-                "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan",
+                "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan", "Fleet",
                 "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -86,6 +89,7 @@ let package = Package(
                                    "XenSystemTesting", "Rendering"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),
         // The code of the DocC articles (Sources/*/*.docc), compiled and run; library products only.
         .testTarget(name: "DocumentationTests",

@@ -17,6 +17,9 @@ packages=(
   util-linux       # setpriv: bad-input tests run as an unprivileged user
   man-db groff-base # man -l --warnings: the generated man page renders without warnings
   bash-completion zsh fish  # each generated completion script is loaded in its shell
+  ansible-core facter       # scripts/fleet-check.sh: the engines read our facts (contrib/fleet)
+  prometheus prometheus-node-exporter  # promtool's lint, and a real node_exporter's textfile collector
+  systemd curl              # systemd-analyze verify of the units; node_exporter scraped on 127.0.0.1
 )
 
 missing=()

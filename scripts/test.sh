@@ -41,6 +41,9 @@ echo "== the man page and the shell completions, generated from the CLI's defini
 bash scripts/man.sh --check >/dev/null
 bash scripts/completions.sh --check >/dev/null
 
+echo "== fleet engines: Ansible, Facter, promtool, node_exporter and systemd-analyze on our facts and metrics"
+bash scripts/fleet-check.sh
+
 echo "== the example package: a dependent package's tests through the library products"
 bash scripts/example.sh
 

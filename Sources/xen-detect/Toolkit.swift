@@ -20,6 +20,8 @@ struct Toolkit: ParsableCommand {
             // Registered subcommands; each file adds one line here.
             LeavesCommand.self,
             ReportCommand.self,
+            FactsCommand.self,
+            MetricsCommand.self,
             HypercallCommand.self,
             HypercallPageCommand.self,
             ABICommand.self,

@@ -248,6 +248,20 @@ import XenCompat
             arguments: ["hypercall-page", "verify", "--file", "{FILE}"], input: .text("cc\ncc\nc\n"),
             error: "{FILE}: odd number of hex digits", status: 65),
 
+        // Facts and metrics (`facts --format`, `metrics --textfile PATH`): nothing half-written.
+        Row(id: "facts-unknown-format", what: "a --format that is neither ansible nor facter",
+            arguments: ["facts", "--format", "yaml"],
+            error: "The value 'yaml' is invalid for '--format <format>'. Please provide one of 'ansible' and 'facter'.", status: 64),
+        Row(id: "metrics-textfile-missing-directory", what: "the textfile's directory does not exist",
+            arguments: ["metrics", "--textfile", "{FILE}/xen_detect.prom"],
+            error: "open {FILE}/: No such file or directory", status: 66),
+        Row(id: "metrics-textfile-unwritable-directory", what: "the textfile's directory is not writable (root's 0755 directory, as nobody)",
+            arguments: ["metrics", "--textfile", "{FILE}/xen_detect.prom"], input: .directory, user: .nobody,
+            error: "open {FILE}/: Permission denied", status: 77),
+        Row(id: "metrics-textfile-is-directory", what: "the textfile path names a directory",
+            arguments: ["metrics", "--textfile", "{FILE}"], input: .directory,
+            error: "rename {FILE}: Is a directory", status: 71),
+
         // Command lines.
         Row(id: "subcommand-unknown-option", what: "an option a subcommand does not have",
             arguments: ["leaves", "--frobnicate"], error: "Unknown option '--frobnicate'", status: 64),

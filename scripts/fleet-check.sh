@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# The fleet engines, for real (issue 17 item 6): Debian's ansible-core, Facter 4, promtool and
+# node_exporter read what `xen-detect facts` and `xen-detect metrics` give them, through the fact
+# scripts and units shipped in contrib/fleet/. Runs on this machine (live: whatever it is) and on
+# the recorded CPUID dumps of real Xen environments (a PATH shim appends `--source dump:FILE`, so
+# the shipped scripts run unchanged). From a dump, sysfs and /proc are not read: the context is
+# CPUID's (HVM for PVH), the domain the CPUID domain id (none in PV), and the identity unread.
+# Summary line: "fleet engines: N passed, M failed". XEN_DETECT overrides the binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=${XEN_DETECT:-$root/.build/debug/xen-detect}
+fixtures=$root/Tests/CPUIDProbeTests/Fixtures
+[ -x "$bin" ] || { echo "fleet-check: no $bin (swift build first)" >&2; exit 1; }
+for tool in ansible ansible-playbook facter promtool prometheus-node-exporter systemd-analyze jq curl; do
+  command -v "$tool" >/dev/null || { echo "fleet-check: $tool is missing (bash scripts/setup.sh installs it)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+exporter_pid=
+cleanup() { [ -n "$exporter_pid" ] && kill "$exporter_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+passed=0 failed=0
+check() {  # $1: what; $2: actual; $3: expected
+  if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "  ok   $1 = $3"
+  else failed=$((failed + 1)); echo "  FAIL $1: got '$2', expected '$3'"; fi
+}
+started=$(date +%s)
+
+echo "== systemd units: systemd-analyze verify (contrib/fleet)"
+# --man=no: the units name man:xen-detect(1), which the Debian package installs, not this tree.
+if out=$(systemd-analyze verify --man=no contrib/fleet/xen-detect-metrics.service contrib/fleet/xen-detect-metrics.timer 2>&1); then
+  check "systemd-analyze verify" "clean${out:+: $out}" "clean"
+else check "systemd-analyze verify" "failed: $out" "clean"; fi
+# The service's command line works as written, pointed at this tree's binary and a scratch directory.
+cmd=$(sed -n 's/^ExecStart=//p' contrib/fleet/xen-detect-metrics.service)
+mkdir -p "$work/ne-dir"
+eval "${cmd//\/usr\/bin\/xen-detect/$bin}" --textfile "$work/ne-dir/xen_detect.prom" 2>&1 || true
+check "ExecStart writes to Debian's directory" "$(sed -n 's/.*--textfile \([^ ]*\).*/\1/p' <<<"$cmd")" \
+  "/var/lib/prometheus/node-exporter/xen_detect.prom"
+check "ExecStart's command wrote a textfile" "$(ls "$work/ne-dir")" "xen_detect.prom"
+
+# One real node_exporter for every environment: the textfile collector rereads on each scrape.
+textdir=$work/textfile
+mkdir -p "$textdir"
+port=$((20000 + RANDOM % 20000))
+prometheus-node-exporter --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
+  --collector.textfile --collector.textfile.directory="$textdir" >"$work/node-exporter.log" 2>&1 &
+exporter_pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" >/dev/null 2>&1 && break; sleep 0.2; done
+
+# environment | source ("" = live) | context | domain | stack | systemd | facter virtual | ansible role | playbook branches
+environments=(
+  "this-machine||-|-|-|-|-|-|-"
+  "pv-dom0 (dump)|xen-4.17-pv-dom0.leaves.pv.txt|PV|null|xen|xen|null|null|xen"
+  "pvh-domu (dump)|xen-4.17-pvh-domu.cpuid|HVM|domU|xen|xen|xenhvm|guest|xen,domU"
+  "viridian-domu (dump)|xen-4.17-hvm-viridian-domu.cpuid|HVM|domU|microsoft,xen|xen|xenhvm|guest|xen,domU"
+)
+
+cat >"$work/playbook.yml" <<'YAML'
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - setup: {filter: ansible_local, fact_path: "{{ fact_dir }}"}
+    - name: Only where xen-detect found Xen
+      copy: {content: "", dest: "{{ out }}/xen"}
+      when: ansible_local.xen_detect.xen.detected
+    - name: Only in a Xen domU
+      copy: {content: "", dest: "{{ out }}/domU"}
+      when: ansible_local.xen_detect.xen.domain == 'domU'
+    - name: Only in a PVH domU
+      copy: {content: "", dest: "{{ out }}/pvh-domU"}
+      when: ansible_local.xen_detect.xen.context == 'PVH' and ansible_local.xen_detect.xen.domain == 'domU'
+    - name: Only in dom0
+      copy: {content: "", dest: "{{ out }}/dom0"}
+      when: ansible_local.xen_detect.xen.domain == 'dom0'
+YAML
+
+n=0
+for row in "${environments[@]}"; do
+  IFS='|' read -r name dump context domain stack systemd virtual role branches <<<"$row"
+  n=$((n + 1)); env=$work/env$n
+  mkdir -p "$env/bin" "$env/ansible" "$env/facter" "$env/out"
+  if [ -n "$dump" ]; then
+    printf '#!/bin/sh\nexec %q "$@" --source %q\n' "$bin" "dump:$fixtures/$dump" >"$env/bin/xen-detect"
+  else
+    printf '#!/bin/sh\nexec %q "$@"\n' "$bin" >"$env/bin/xen-detect"
+  fi
+  chmod 755 "$env/bin/xen-detect"
+  install -m 755 contrib/fleet/xen_detect.fact "$env/ansible/xen_detect.fact"
+  install -m 755 contrib/fleet/xen_detect-facter.sh "$env/facter/xen_detect.sh"
+  export PATH="$env/bin:$PATH"
+  echo "== $name"
+  own=$(xen-detect facts)
+  if [ -z "$dump" ]; then
+    # Live: expect what independent readings of this machine say (the drop-in, systemd-detect-virt).
+    [ "$(xen-detect)" = "Not running on Xen." ] && context=null domain=null || context=$(jq -r .xen.context <<<"$own")
+    [ "$context" = null ] || domain=$(jq -r .xen.domain <<<"$own")
+    stack=$(jq -r '.stackNames | join(",")' <<<"$own")
+    if [ "$context" = null ]; then
+      systemd=$(systemd-detect-virt --vm || true); virtual=null; role=$([ -n "$stack" ] && echo guest || echo NA)
+      branches=""
+    else systemd=$(jq -r .vocabularies.systemdDetectVirt <<<"$own"); virtual=$(jq -r .vocabularies.facter.virtual <<<"$own")
+      role=$(jq -r .vocabularies.ansible.virtualization_role <<<"$own"); branches=xen${domain:+,$domain}; fi
+  fi
+
+  # Ansible: the setup module through the executable fact, then the playbook's branches.
+  ansible localhost -c local -i localhost, -m setup -a "filter=ansible_local fact_path=$env/ansible" \
+    --tree "$env/tree" >"$env/ansible.log" 2>&1 || cat "$env/ansible.log"
+  a=$(jq -c '.ansible_facts.ansible_local.xen_detect' "$env/tree/localhost" 2>/dev/null || echo null)
+  check "ansible: context" "$(jq -r '.xen.context' <<<"$a")" "$context"
+  check "ansible: domain" "$(jq -r '.xen.domain' <<<"$a")" "$domain"
+  check "ansible: stack" "$(jq -r '.stackNames | join(",")' <<<"$a")" "$stack"
+  check "ansible: systemd-detect-virt id" "$(jq -r '.vocabularies.systemdDetectVirt' <<<"$a")" "$systemd"
+  check "ansible: virtualization_role" "$(jq -r '.vocabularies.ansible.virtualization_role' <<<"$a")" "$role"
+  check "ansible: the document is xen-detect's own" \
+    "$([ "$(jq -S -c 'del(.cpuidExecutions)' <<<"$a")" = "$(jq -S -c 'del(.cpuidExecutions)' <<<"$own")" ] && echo same || echo different)" same
+  ansible-playbook -i localhost, -e "fact_dir=$env/ansible out=$env/out" "$work/playbook.yml" >"$env/playbook.log" 2>&1 \
+    || { cat "$env/playbook.log"; }
+  check "playbook: branches taken" "$(ls "$env/out" | sort | paste -sd, -)" "$(tr , '\n' <<<"$branches" | sed '/^$/d' | sort | paste -sd, -)"
+
+  # Facter 4: the external executable fact, wrapped as xen_detect.
+  f=$(facter --external-dir "$env/facter" -j xen_detect 2>"$env/facter.log" | jq -c '.xen_detect' || echo null)
+  check "facter: context" "$(jq -r '.xen.context' <<<"$f")" "$context"
+  check "facter: stack" "$(jq -r '.stackNames | join(",")' <<<"$f")" "$stack"
+  check "facter: virtual" "$(jq -r '.vocabularies.facter.virtual' <<<"$f")" "$virtual"
+  check "facter: hypervisors.xen.privileged" "$(jq -r '.vocabularies.facter.hypervisorsXen.privileged | tostring' <<<"$f")" \
+    "$(case $domain in dom0) echo true;; domU) echo false;; *) echo null;; esac)"
+
+  # Prometheus: promtool's lint, then node_exporter's textfile collector serving our series.
+  xen-detect metrics >"$env/metrics.prom"
+  lint=$(promtool check metrics <"$env/metrics.prom" 2>&1) && check "promtool check metrics" "clean${lint:+: $lint}" "clean" \
+    || check "promtool check metrics" "failed: $lint" "clean"
+  xen-detect metrics --textfile "$textdir/xen_detect.prom"
+  scrape=$(curl -sf "http://127.0.0.1:$port/metrics" || true)
+  check "node_exporter: node_textfile_scrape_error" "$(sed -n 's/^node_textfile_scrape_error //p' <<<"$scrape")" "0"
+  check "node_exporter: stack series" \
+    "$(grep '^xen_detect_hypervisor_info{' <<<"$scrape" | sed 's/.*name="\([^"]*\)",position="\([0-9]*\)".*/\2 \1/' | sort -n | cut -d' ' -f2 | paste -sd, -)" "$stack"
+  if [ "$context" = null ]; then
+    check "node_exporter: xen_detect_xen_detected" "$(sed -n 's/^xen_detect_xen_detected //p' <<<"$scrape")" "0"
+  else
+    check "node_exporter: xen_detect_xen_info" "$(grep -c "^xen_detect_xen_info{context=\"${context,,}\",domain=\"$([ "$domain" = null ] && echo unknown || echo "$domain")\"" <<<"$scrape")" "1"
+  fi
+  export PATH="${PATH#"$env/bin:"}"
+done
+
+echo "fleet engines: $passed passed, $failed failed ($(( $(date +%s) - started )) s)"
+[ "$failed" -eq 0 ]
