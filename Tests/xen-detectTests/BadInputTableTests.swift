@@ -260,7 +260,7 @@ import XenCompat
             error: "open {FILE}/: Permission denied", status: 77),
         Row(id: "metrics-textfile-is-directory", what: "the textfile path names a directory",
             arguments: ["metrics", "--textfile", "{FILE}"], input: .directory,
-            error: "rename {FILE}: Is a directory", status: 71),
+            error: "rename {FILE}: Is a directory", status: 65),
 
         // Command lines.
         Row(id: "subcommand-unknown-option", what: "an option a subcommand does not have",
