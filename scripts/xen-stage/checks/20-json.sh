@@ -73,12 +73,18 @@ if xs_on_xen; then
 	fi
 else
 	xs_expect xen.detected false "$(get xen.detected)"
-	# Not Xen, and the evidence says why: a row fed "detected" (plain Linux under QEMU: the
-	# forced-emulation probe faulted, the last step of xen-detect's decision).
-	case "$(fed detected)" in
-		*"(forced emulation)=faulted (SIGILL): not a PV guest;"*) xs_pass evidence.detected ;;
-		*) xs_fail evidence.detected "'$(fed detected)'" ;;
-	esac
+	# Not Xen, and the evidence says why, by the step that decided: with a /sys/hypervisor
+	# directory (the kernel creates it empty on plain Linux), its type file as read; without one,
+	# the forced-emulation probe's fault (the last step of xen-detect's decision).
+	if [ -d /sys/hypervisor ]; then
+		if [ -r /sys/hypervisor/type ]; then t="\\\"$(cat /sys/hypervisor/type)\\\""; else t=absent; fi
+		xs_expect evidence.detected "/sys/hypervisor/type=$t;" "$(fed detected)"
+	else
+		case "$(fed detected)" in
+			*"(forced emulation)=faulted (SIGILL): not a PV guest;"*) xs_pass evidence.detected ;;
+			*) xs_fail evidence.detected "'$(fed detected)'" ;;
+		esac
+	fi
 	case "$(get xen.context)" in
 		"" | null | none) xs_pass xen.context ;;
 		*) xs_fail xen.context "expected null off Xen, got '$(get xen.context)'" ;;

@@ -59,7 +59,7 @@ pvh-dom0 | pvh-domu | hvm-domu | hvm-viridian-domu)
 	xs_expect pvh.no-msr-write-before 0 "$(msr_taint)"
 	# Refusals first: each names its reason, exits 78, writes nothing.
 	refused pvh.no-consent 78 --json
-	refused pvh.other-msr 78 --yes-write-msr --msr $((msr + 1))
+	refused pvh.other-msr 78 --yes-write-msr --msr "$(printf 0x%x $((msr + 1)))"
 	refused pvh.page-index 78 --yes-write-msr --page-index 1
 	refused pvh.unknown-cpu 78 --yes-write-msr --cpu 64
 	as_nobody "$XS_OURS hypercall-page install --yes-write-msr" > nonroot.out 2> nonroot.err
