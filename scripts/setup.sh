@@ -17,6 +17,8 @@ packages=(
   util-linux       # setpriv: bad-input tests run as an unprivileged user
   man-db groff-base # man -l --warnings: the generated man page renders without warnings
   bash-completion zsh fish  # each generated completion script is loaded in its shell
+  lintian          # the Debian package (scripts/package-deb.sh --check)
+  debootstrap      # the Debian 12 roots the package is installed and removed in (scripts/package-test.sh)
 )
 
 missing=()
