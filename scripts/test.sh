@@ -41,6 +41,9 @@ echo "== the man page and the shell completions, generated from the CLI's defini
 bash scripts/man.sh --check >/dev/null
 bash scripts/completions.sh --check >/dev/null
 
+echo "== the Debian package: built, lintian-checked, installed, run and removed in Debian 12 roots"
+bash scripts/package-test.sh
+
 echo "== the example package: a dependent package's tests through the library products"
 bash scripts/example.sh
 
