@@ -20,7 +20,9 @@ since() { echo "$(( $(date +%s) - $1 )) s"; }
 bash scripts/setup.sh
 deb=$(bash scripts/package-deb.sh --check | tail -1)
 say "built and lintian-checked $deb in $(since "$t0")"
-command=xen-detect-swift
+# The command the package installs (package-deb.sh names it): its one file in /usr/bin.
+command=$(dpkg-deb -c "$deb" | awk '$6 ~ /^\.\/usr\/bin\/./ { sub(".*/", "", $6); print $6 }')
+[ -n "$command" ] && [ "$(wc -w <<< "$command")" = 1 ] || fail "the package has no single command in /usr/bin ($command)"
 
 cache=${DEB_ROOT:-$PWD/.build-deb-root}
 mkdir -p "$cache"
