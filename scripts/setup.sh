@@ -20,6 +20,8 @@ packages=(
   ansible-core facter       # scripts/fleet-check.sh: the engines read our facts (contrib/fleet)
   prometheus prometheus-node-exporter  # promtool's lint, and a real node_exporter's textfile collector
   systemd curl              # systemd-analyze verify of the units; node_exporter scraped on 127.0.0.1
+  lintian          # the Debian package (scripts/package-deb.sh --check)
+  debootstrap      # the Debian 12 roots the package is installed and removed in (scripts/package-test.sh)
 )
 
 missing=()

@@ -43,6 +43,8 @@ bash scripts/completions.sh --check >/dev/null
 
 echo "== fleet engines: Ansible, Facter, promtool, node_exporter and systemd-analyze on our facts and metrics"
 bash scripts/fleet-check.sh
+echo "== the Debian package: built, lintian-checked, installed, run and removed in Debian 12 roots"
+bash scripts/package-test.sh
 
 echo "== the example package: a dependent package's tests through the library products"
 bash scripts/example.sh
