@@ -57,7 +57,8 @@ domu_refused() {  # domu_refused SUBOP
 	xs_expect "domu.$1.errno" EPERM "$(xs_json_get "$1.flat" errno)"
 	xs_expect "domu.$1.rc" -1 "$(xs_json_get "$1.flat" rc)"
 	xs_run "$1.text" hc xen_version "$1"
-	xs_expect "domu.$1.line" "xen_version $1: -EPERM (Operation not permitted)" "$(cat "$1.text.out")"
+	xs_expect "domu.$1.line" "xen_version $1: -EPERM (Operation not permitted) [refused by Xen's policy for this domain]" "$(cat "$1.text.out")"
+	xs_expect "domu.$1.verdict" refusedByPolicy "$(xs_json_get "$1.flat" verdict)"
 }
 domu=""
 case "$XS_ENV" in *-domu) domu=1 ;; esac
