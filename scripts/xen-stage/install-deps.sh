@@ -20,6 +20,7 @@ packages=(
 	gzip                       # compresses it, and unpacks Xen's ELF
 	binutils                   # strip, to shrink the release binary in the initramfs
 	systemd                    # /usr/bin/systemd-detect-virt, a peer that checks/80-peers.sh asserts
+	flex bison                 # build-xen-pv32.sh builds Xen 4.17 with CONFIG_PV32=y from source
 )
 missing=()
 for p in "${packages[@]}"; do
