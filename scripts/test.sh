@@ -87,4 +87,6 @@ else
   if grep -q '^xen stage: SKIPPED' "$stage_log"; then refuse_in_ci "the real-Xen stage (XEN_STAGE_OPTIONAL=1)"; fi
   echo "== ABIs in real Xen: the 32-bit and 64-bit PVH test guests, on Xen 4.17 and 4.20"
   XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-abi.sh
+  echo "== PV in real Xen: the 32-bit PAE and 64-bit PV test guests as PV dom0 of Xen 4.17 built with CONFIG_PV32"
+  XEN_DETECT=.build/release/xen-detect bash scripts/xen-stage/testguest-pv.sh
 fi

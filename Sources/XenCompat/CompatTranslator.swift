@@ -159,7 +159,10 @@ public struct CompatTranslator: Sendable {
     static let signedResults: [String: Set<String>] = ["multicall_entry": ["result"]]
 
     /// Builds the plan for `description`; fails if a (non-padding) compat member has no native counterpart.
-    public init(_ description: StructDescription) throws(ABIError) {
+    /// `alternatives` names, per union member path, the alternative that carries the value (Xen's
+    /// `XLAT_` selectors: `["console": "dom0"]` is xlat_start_info's XLAT_start_info_console_dom0,
+    /// xen/common/compat/xlat.c); a union not named is carried by its widest native alternative.
+    public init(_ description: StructDescription, alternatives: [String: String] = [:]) throws(ABIError) {
         guard description.architectures.count == 2 else {
             throw .notTranslatable(structure: description.name, reason: "it exists in one ABI only")
         }
@@ -171,8 +174,16 @@ public struct CompatTranslator: Sendable {
         // Candidate pairs in compat field order; then accept widest-native-first without overlap.
         var candidates: [(order: Int, compat: LayoutField, native: LayoutField)] = []
         var unmatched: [String] = []
+        func otherAlternative(_ path: String) -> Bool {
+            alternatives.contains { union, chosen in
+                path.hasPrefix(union + ".") && !path.hasPrefix(union + "." + chosen + ".")
+                    && path != union + "." + chosen
+            }
+        }
         for (order, field) in compat.fields.enumerated() {
-            if let match = nativeByPath[field.path], match.elementCount == field.elementCount {
+            if otherAlternative(field.path) {
+                unmatched.append(field.path)  // must lie inside the chosen alternative
+            } else if let match = nativeByPath[field.path], match.elementCount == field.elementCount {
                 candidates.append((order, field, match))
             } else if !Self.isPadding(field.path) {
                 unmatched.append(field.path)
@@ -202,7 +213,8 @@ public struct CompatTranslator: Sendable {
                  isSigned: $0.compat.scalar.isSigned || signedResults.contains($0.compat.path))
         }
         self.nativeOnly = native.fields.filter { field in
-            !Self.isPadding(field.path) && !accepted.contains { Self.overlap($0.native, field) }
+            !Self.isPadding(field.path) && !otherAlternative(field.path)
+                && !accepted.contains { Self.overlap($0.native, field) }
         }
         var inward: [Step] = []
         var outward: [Step] = []

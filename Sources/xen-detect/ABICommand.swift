@@ -14,7 +14,7 @@ struct ABICommand: ParsableCommand {
         abstract: "Lay out, encode, decode and translate Xen structures; marshal hypercall registers.",
         subcommands: [
             ABIListCommand.self, ABILayoutCommand.self, ABIMarshalCommand.self, ABITranslateCommand.self,
-            ABIDecodeCommand.self, ABIEncodeCommand.self, ABIPlanCommand.self, ABIGuestCheckCommand.self,
+            ABIDecodeCommand.self, ABIEncodeCommand.self, ABIPlanCommand.self, ABIGuestCheckCommand.self, ABIPVGuestCheckCommand.self,
         ])
 }
 

@@ -50,6 +50,7 @@ trap 'rm -f "$xen"' EXIT
 zcat "$xen_gz" > "$xen" || { echo "FAIL xen: cannot unpack $xen_gz" >> "$verdicts"; finish; }
 # A module of known length: Xen maps it as the initial ramdisk, start_info.mod_start/mod_len.
 module=$out/module.bin
+dom0_mem_mib=128
 head -c 1000 /dev/zero | tr '\0' 'M' > "$module"
 
 # boot ABI: one guest as PV dom0 (no dom0=pvh); stops QEMU at the guest's end marker.
@@ -58,7 +59,7 @@ boot() {
     : > "$log"
     qemu-system-x86_64 -M q35 -accel tcg -cpu qemu64 -m 512 -smp 1 \
         -display none -monitor none -no-reboot -serial "file:$log" \
-        -kernel "$xen" -append "dom0_mem=128M console=com1 com1=115200,8n1 sync_console guest_loglvl=all loglvl=all" \
+        -kernel "$xen" -append "dom0_mem=${dom0_mem_mib}M console=com1 com1=115200,8n1 sync_console guest_loglvl=all loglvl=all" \
         -initrd "$out/guest/pv$abi.elf,$module" &
     qemu=$!
     for ((i = 0; i < ${TESTGUEST_TIMEOUT:-180} * 5; i++)); do
@@ -105,7 +106,7 @@ for abi in 32 64; do
 done
 
 "$bin" abi check-pv-guests "$out/results-pv32.txt" "$out/results-pv64.txt" \
-    --module-length "$(stat -c %s "$module")" > "$out/checks.txt" 2>&1
+    --module-length "$(stat -c %s "$module")" --dom0-mem-mib "$dom0_mem_mib" > "$out/checks.txt" 2>&1
 grep -E '^(PASS|FAIL) ' "$out/checks.txt" >> "$verdicts"
 grep -qE '^(PASS|FAIL) ' "$out/checks.txt" ||
     echo "FAIL check-pv-guests: $(head -c 300 "$out/checks.txt" | tr '\n' ' ')" >> "$verdicts"
