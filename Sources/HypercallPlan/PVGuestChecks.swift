@@ -150,7 +150,7 @@ package struct PVGuestChecks {
                    buffers: [("vcpu_runstate_info", .output(.vcpu_runstate_info))], agree: false),
             PVCall(label: "multicall.batch", returns: .zero,
                    buffers: [("multicall_entry", .exact(.multicall_entry, count: batch.count,
-                                                        bytes: encode(.multicall_entry, batch)))], agree: false),
+                                                        bytes: encode(.multicall_entry, batch)))], agree: true),
             mmuext("mmuext_op.tlb_flush_local", MMUEXT.TLB_FLUSH_LOCAL, nil, agree: true),
             mmuext("mmuext_op.invlpg_local", MMUEXT.INVLPG_LOCAL, ("arg1.linear_addr", facts["table_page"] ?? 0)),
         ]
@@ -345,7 +345,6 @@ package struct PVGuestChecks {
             r64.append(Int64(bitPattern: b))
         }
         record(name + " results agree", r32 == r64,
-               "per entry \(r32) and \(r64) (a result is the long the call returned: XenCompat zero-extends the "
-               + "32-bit xen_ulong_t, the value as a signed 32-bit long is the 64-bit guest's)")
+               "per entry \(r32) and \(r64) (a result is the long the call returned, common/multicall.c)")
     }
 }

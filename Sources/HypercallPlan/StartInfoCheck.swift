@@ -58,11 +58,11 @@ extension PVGuestChecks {
             // (xlat_start_info), so from the compat layout's end to the native one lies the native
             // structure's tail: checked against the 64-bit guest's page below.
             let from = abi == .x86_32 ? native : layout.size
-            let end = min(Int(clamping: infoOff), page.count)
-            let stray = from < end ? page[from..<end].firstIndex { $0 != 0 } : nil
-            record(name + " extent", stray == nil && from <= end,
-                   stray.map { "byte \($0) past the \(from)-byte structure is not 0" }
-                   ?? "bytes \(from)..<\(end) after the \(from)-byte structure hold 0")
+            let console = Int(clamping: infoOff)..<(Int(clamping: infoOff) + Int(clamping: infoSize))
+            let stray = page.indices.first { $0 >= from && !console.contains($0) && page[$0] != 0 }
+            record(name + " extent", stray == nil,
+                   stray.map { "byte \($0) past the \(from)-byte structure (outside the console info) is not 0" }
+                   ?? "the page past the \(from)-byte structure holds 0 but for the console info at \(console)")
             padding(name, page, layout)
         }
         guard let v32 = decoded[.x86_32], let v64 = decoded[.x86_64], let page32 = pv32.startInfoPage else { return }
