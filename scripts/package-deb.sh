@@ -17,7 +17,7 @@ revision=${DEB_REVISION:-1}
 # The one place the version is written.
 version=$(sed -n 's/^let toolkitVersion = "\([0-9][0-9A-Za-z.+~-]*\)"$/\1/p' Sources/xen-detect/Version.swift)
 [ -n "$version" ] || { echo "package-deb.sh: no toolkitVersion in Sources/xen-detect/Version.swift" >&2; exit 70; }
-maintainer=${DEB_MAINTAINER:-"xen-detect developers <xen-detect-devel@example.org>"}
+maintainer=${DEB_MAINTAINER:-"xen-detect developers <xen-detect@users.noreply.github.com>"}
 # Reproducible: every date and timestamp is the commit's.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 
