@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUIDProbe
+import Fleet
 import PVExtensions
 import XenSystem
 
@@ -36,4 +37,12 @@ func readInventory() throws -> ExtensionInventory {
     let report = try makeReport(source: "native", scanMode: .firstUnused)
     guard report.xenDetected else { throw NotOnXen() }
     return ExtensionInventory.read(LinuxSystem(), report: report)
+}
+
+/// The fleet's hook (facts, metrics, the report's JSON): the verdict and the extensions in use
+/// of the live guest; nil for another CPUID source or off Xen.
+func readFleetIO(_ report: ProbeReport, source: String) -> FleetIO? {
+    guard report.xenDetected, (try? SourceSpecification(parsing: source))?.isLive == true else { return nil }
+    let inventory = ExtensionInventory.read(LinuxSystem(), report: report)
+    return FleetIO(verdict: inventory.verdict.rawValue, extensionsInUse: inventory.inUse.map(\.rawValue))
 }

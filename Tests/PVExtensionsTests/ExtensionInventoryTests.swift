@@ -120,6 +120,31 @@ import XenSystemTesting
         #expect(checked.text.contains("passed"))
     }
 
+    /// Not recorded (the stage's domUs have no NIC yet): a PV disk and an emulated e1000 NIC,
+    /// laid out as Linux lays out sysfs (net/core/net-sysfs.c: /sys/class/net/<if> -> the device).
+    @Test func pvDiskAndEmulatedNICAreMixed() throws {
+        let s = RecordingDirectorySystem()
+        s.addFile("/sys/hypervisor/type", "xen\n")
+        s.addLink("/sys/block/xvda", "../devices/vbd-51712/block/xvda")
+        s.addLink("/sys/bus/xen/devices/vbd-51712/driver", "../../bus/xen/drivers/vbd")
+        s.addFile("/sys/bus/xen/devices/vbd-51712/state", "Connected\n")
+        s.addLink("/sys/class/net/eth0", "../../devices/pci0000:00/0000:00:04.0/net/eth0")
+        s.addLink("/sys/class/net/lo", "../../devices/virtual/net/lo")
+        s.addFile("/sys/bus/pci/devices/0000:00:04.0/vendor", "0x8086\n")
+        s.addFile("/sys/bus/pci/devices/0000:00:04.0/device", "0x100e\n")
+        s.addFile("/sys/bus/pci/devices/0000:00:04.0/class", "0x020000\n")
+        s.addLink("/sys/bus/pci/devices/0000:00:04.0/driver", "../../../bus/pci/drivers/e1000")
+        let inv = ExtensionInventory.read(s, context: "HVM", sysfs: SysfsHypervisor.read(s), leaves: nil)
+        #expect(inv.devices.map(\.name) == ["xvda", "eth0"])
+        let eth0 = try #require(inv.devices.last)
+        #expect(eth0.deviceClass == .network && eth0.path == .emulated && eth0.driver == "e1000")
+        #expect(eth0.pci?.knownName == "e1000")
+        #expect(inv.unplug.remaining.map(\.ids) == ["8086:100e"])
+        #expect(inv.verdict == .mixed)
+        #expect(inv.row(.pvNet)?.inUse == false)
+        #expect(inv.row(.pvBlock)?.available == false, "an HVM guest without the platform device")
+    }
+
     @Test func mixedIsDecided() {
         let pv = IODevice(name: "xvda", deviceClass: .block, path: .pv, sysfsLink: "", xenbus: nil, pci: nil)
         let emu = IODevice(name: "eth0", deviceClass: .network, path: .emulated, sysfsLink: "", xenbus: nil, pci: nil)
