@@ -10,6 +10,15 @@
 #   hvm-emulated-domu: the disk on the PIIX IDE controller (8086:7010, ata_piix), vbd-768 left
 #                      without a driver, xen_emul_unplug=never; "I/O: emulated (ioemu)"
 #   PV dom0, pv-domu:  the mmu-operations row in use; no emulated device
+#   linux (not Xen):   status 69 and one line on stderr, nothing on stdout
+
+if ! xs_on_xen; then
+	"$XS_OURS" extensions --json > ext.json 2> ext.err
+	xs_expect off-xen/status 69 "$?"
+	xs_expect off-xen/stderr "xen-detect: not running on Xen: no PV extensions to list" "$(cat ext.err)"
+	xs_expect off-xen/stdout "" "$(cat ext.json)"
+	return 0
+fi
 
 # The raw facts, for the console log (and for fixtures of the unit tests).
 echo "== /proc/cmdline: $(cat /proc/cmdline)"
