@@ -16,7 +16,13 @@ extension ExtensionInventory {
         var lines: [String] = ["PV extensions (\(context ?? "unknown") guest):"]
         var table = TextTable([["extension", "available", "in use", "verified", "evidence"]])
         for e in extensions {
-            let evidence = (e.inUse == true ? e.inUseEvidence : e.availableEvidence + e.inUseEvidence).first ?? ""
+            // In use: what shows it; not in use: why not, whole; unknown: what Xen offers.
+            let evidence: String
+            switch e.inUse {
+            case true?: evidence = e.inUseEvidence.first ?? ""
+            case false?: evidence = e.inUseEvidence.joined(separator: "; ")
+            case nil: evidence = (e.availableEvidence + e.inUseEvidence).first ?? ""
+            }
             table.rows.append([e.name.rawValue, word(e.available), word(e.inUse), verified(e.verified), evidence])
         }
         lines += table.lines(indent: "  ")
