@@ -1,5 +1,6 @@
 import CPUIDProbe
 import PVExtensions
+import Rendering
 import Testing
 import XenSystem
 import XenSystemTesting
@@ -35,7 +36,12 @@ import XenSystemTesting
         #expect(inv.unplug.remaining.map(\.ids) == ["8086:7010"])
         #expect(inv.unattached.isEmpty)
         #expect(inv.text.split(separator: "\n").last == "I/O: PV-on-HVM")
+        #expect(inv.text.contains("\n  xvda    block  pv    vbd-51712  vbd     Connected\n"))
         #expect(inv.inUse.contains(.pvBlock))
+        // The JSON carries the same decision.
+        let json = inv.json.rendered
+        #expect(json.contains("\"io\": \"I/O: PV-on-HVM\""))
+        #expect(json.contains("\"frontend\": \"vbd-51712\""))
     }
 
     @Test(arguments: ["4.17", "4.20"]) func hvmWithEmulatedDisk(release: String) throws {
