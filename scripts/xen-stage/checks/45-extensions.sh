@@ -132,6 +132,7 @@ fi
 # when through a PCI function (with its vendor:device and driver), as the tool says.
 n=0 pv=0 emulated=0
 for d in /sys/block/* /sys/class/net/*; do
+	[ -e "$d" ] || continue # an empty /sys/block (the dom0s, PV and PVH domUs have no disk)
 	link=$(readlink "$d")
 	case "$link" in */virtual/*) continue ;; esac
 	name=${d##*/}
