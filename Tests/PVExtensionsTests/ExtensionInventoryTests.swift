@@ -62,6 +62,27 @@ import XenSystemTesting
         #expect(inv.text.split(separator: "\n").last == "I/O: emulated (ioemu)")
     }
 
+    /// PV dom0 and the PV domU: the PV-only row, the PV upcall, no disk or NIC in the stage.
+    @Test(arguments: ["xen-4.17-pv-dom0", "xen-4.20-pv-dom0", "xen-4.17-pv-domu"]) func pv(recording: String) throws {
+        let inv = try Recorded.inventory(recording)
+        #expect(inv.context == "PV")
+        #expect(inv.row(.mmuOperations)?.inUse == true)
+        #expect(inv.row(.platformPCI) == nil, "HVM only")
+        #expect(inv.delivery == .pvUpcall)
+        #expect(inv.devices.isEmpty)
+        #expect(inv.verdict == .none)
+    }
+
+    /// PVH dom0 keeps the tsc clocksource (the domUs take xen): pv-clock offered, not in use.
+    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.20-pvh-dom0"]) func pvhDom0(recording: String) throws {
+        let inv = try Recorded.inventory(recording)
+        #expect(inv.context == "PVH")
+        #expect(inv.clocksource == "tsc")
+        #expect(inv.row(.pvClock)?.inUse == false)
+        #expect(inv.row(.mmuOperations) == nil)
+        #expect(inv.delivery == .callbackVector)
+    }
+
     @Test func noXenBusIsALine() {
         let s = RecordingDirectorySystem()
         s.addFile("/sys/hypervisor/type", "xen\n")
