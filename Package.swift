@@ -11,6 +11,8 @@
 //   HypercallPage      the hypercall page: its stubs per flavor and the decoder that verifies a page
 //   HypercallPageInstall  installing the page through the MSR CPUID names, with every refusal first
 //   PrivcmdHypercalls  read-only hypercalls through /dev/xen/privcmd, xen_version decoded
+//   PVExtensions       the inventory of PV extensions (available, in use) and of each disk and NIC
+//                      (PV frontend or emulated device), with the I/O verdict, read from sysfs/procfs
 // Internal to the package (not products):
 //   CXenShim           the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
 //   Rendering          JSON and hex text the CLI prints
@@ -35,6 +37,7 @@ let package = Package(
         .library(name: "HypercallPage", targets: ["HypercallPage"]),
         .library(name: "HypercallPageInstall", targets: ["HypercallPageInstall"]),
         .library(name: "PrivcmdHypercalls", targets: ["PrivcmdHypercalls"]),
+        .library(name: "PVExtensions", targets: ["PVExtensions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,11 +59,13 @@ let package = Package(
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),
         .target(name: "PrivcmdHypercalls", dependencies: ["XenSystem", "XenInterface", "ABI64", "Rendering"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
+        .target(name: "PVExtensions", dependencies: ["CPUIDProbe", "XenInterface", "XenSystem", "Rendering"]),
         .target(name: "Fleet", dependencies: ["CPUIDProbe", "XenSystem", "Rendering"]),
         .executableTarget(
             name: "xen-detect",
             dependencies: [
                 "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan", "Fleet",
+                "PVExtensions",
                 "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -88,6 +93,9 @@ let package = Package(
                     dependencies: ["PrivcmdHypercalls", "HypercallPage", "HypercallPageInstall", "XenInterface", "XenSystem",
                                    "XenSystemTesting", "Rendering"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "PVExtensionsTests",
+                    dependencies: ["PVExtensions", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),

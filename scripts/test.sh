@@ -80,7 +80,7 @@ else
   trap 'rm -f "$log" "$stage_log"' EXIT
   echo "== real-Xen stage: PV and PVH dom0 on Xen 4.17 and 4.20, and plain Linux"
   bash "$stage" 2>&1 | tee "$stage_log"
-  echo "== real-Xen stage: the four domUs (PVH, PV, HVM, HVM with Viridian) created with xl, on Xen 4.17 and 4.20"
+  echo "== real-Xen stage: the six domUs (PVH, PV, HVM, HVM with Viridian, HVM with a PV and with an emulated disk) created with xl, on Xen 4.17 and 4.20"
   # Eight boots, two at a time: one TCG thread per core, so no guest is starved into a check's
   # timeout (docs/domu.md, "Time").
   XS_NO_BUILD=1 XS_BOOT_TIMEOUT=900 XS_JOBS=2 bash "$stage" --env domu 2>&1 | tee -a "$stage_log"

@@ -19,7 +19,7 @@ struct FactsCommand: ParsableCommand {
     func run() throws {
         let report = try makeReport(source: sourceOptions.source, scanMode: sourceOptions.scanMode)
         print(report.facts(format: format, identity: readIdentity(source: sourceOptions.source),
-                           toolVersion: toolkitVersion).rendered)
+                           toolVersion: toolkitVersion).addingFleetIO(readFleetIO(report, source: sourceOptions.source)).rendered)
     }
 }
 

@@ -20,6 +20,7 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         let report = try makeReport(source: sourceOptions.source, scanMode: sourceOptions.scanMode)
         let text = report.metricsText(toolVersion: toolkitVersion, now: Int(time(nil)))
+            + (readFleetIO(report, source: sourceOptions.source)?.metricsText ?? "")
         if let textfile {
             try FileOutput.write(Array(text.utf8), to: textfile)
         } else {

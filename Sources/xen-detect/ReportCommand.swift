@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUIDProbe
+import Fleet
 
 /// `xen-detect report`: the full report, for people (`--json` for machines).
 struct ReportCommand: ParsableCommand {
@@ -14,6 +15,6 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let report = try makeReport(source: sourceOptions.source, scanMode: sourceOptions.scanMode)
-        print(json ? report.json.rendered : report.text)
+        print(json ? report.json.addingFleetIO(readFleetIO(report, source: sourceOptions.source)).rendered : report.text)
     }
 }

@@ -24,6 +24,7 @@ struct Toolkit: ParsableCommand {
             MetricsCommand.self,
             HypercallCommand.self,
             HypercallPageCommand.self,
+            ExtensionsCommand.self,
             ABICommand.self,
             VersionCommand.self,
         ]

@@ -12,6 +12,7 @@ import Testing
     static let rawLayer: Set<String> = [
         "Sources/XenSystem/LinuxSystem.swift",
         "Sources/XenSystem/LinuxSystem+Hypervisor.swift",
+        "Sources/XenSystem/LinuxSystem+Directories.swift",
         "Sources/XenSystem/LinuxSystemCommandLine.swift",
         "Sources/XenSystem/Processor.swift",
         "Sources/XenSystem/UncheckedBytes.swift",

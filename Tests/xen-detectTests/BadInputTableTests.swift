@@ -150,6 +150,9 @@ import XenCompat
         Row(id: "non-xen-host-unprivileged", what: "the drop-in run by an unprivileged user (needs no privilege)",
             arguments: [], user: .nobody, error: nil, status: 0, stdout: "Not running on Xen.\n",
             nonXenHostOnly: true),
+        Row(id: "extensions-non-xen-host", what: "`extensions` on a host that is not a Xen guest",
+            arguments: ["extensions", "--json"], error: "not running on Xen: no PV extensions to list", status: 69,
+            nonXenHostOnly: true),
 
         // Hex input to `abi decode` and `abi translate`.
         Row(id: "abi-decode-odd-hex", what: "an odd number of hex digits",

@@ -25,7 +25,7 @@ usage: scripts/xen-stage/run.sh [options] [BINARY]
   BINARY            the xen-detect to test (default $XEN_DETECT_BIN, else .build/release/xen-detect,
                     built with `swift build -c release --static-swift-stdlib -Xswiftc -static-executable`)
   --env LIST        environments to boot, comma-separated: pv-dom0,pvh-dom0,linux (default all; $XS_ENVS),
-                    and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu (or "domu" for all four,
+                    and the domUs pvh-domu,pv-domu,hvm-domu,hvm-viridian-domu,hvm-pvio-domu,hvm-emulated-domu (or "domu" for all six,
                     "all" for all of them; see docs/domu.md). pv-dom0, pvh-dom0 and the domUs
                     boot on every release of $XS_XEN_RELEASES (4.17,4.20); pv-dom0@4.20 on one.
   --check LIST      checks to run, comma-separated names or patterns: dropin,json,10-* (default all; $XS_CHECKS)
@@ -287,7 +287,7 @@ trap 'exit 130' INT TERM
 # docs/domu.md, "Time"), so the short ones fill the slots instead of a long one starting last.
 launch_order=$(for label in $env_list; do
 	case "${label%@*}" in
-		hvm-domu | hvm-viridian-domu) echo "0 $label" ;;
+		hvm-domu | hvm-viridian-domu | hvm-pvio-domu | hvm-emulated-domu) echo "0 $label" ;;
 		pv-dom0 | pv-domu) echo "2 $label" ;;
 		linux) echo "3 $label" ;;
 		*) echo "1 $label" ;;

@@ -82,10 +82,13 @@ host_total_mb=$(xen_tool xl info 2> /dev/null | sed -n 's/^total_memory *: *//p'
 dom0_max_ram_page=$(/opt/xen-detect/bin/xen-detect hypercall selftest 2> /dev/null | sed -n 's/^memory_op maximum_ram_page: //p')
 say "host: xl info total_memory ${host_total_mb:-?} MiB; dom0's maximum_ram_page ${dom0_max_ram_page:-?}"
 domu_args="$domu_args xs.host_total_mb=${host_total_mb:-unknown} xs.dom0_max_ram_page=${dom0_max_ram_page:-unknown}"
+# The I/O environments (a disk, PV or emulated) have their own config lines and ramdisk (io-dom0.sh).
+domu_ramdisk=/xs/domu/initrd.gz
+case "$XS_DOMU" in hvm-pvio-domu | hvm-emulated-domu) . /xs/domu/io-dom0.sh; domu_ramdisk=/xs/domu/initrd-io.gz ;; esac
 {
 	echo "name = \"$XS_DOMU\""
 	echo 'kernel = "/xs/domu/vmlinuz"'
-	echo 'ramdisk = "/xs/domu/initrd.gz"'
+	echo "ramdisk = \"$domu_ramdisk\""
 	echo 'memory = 256'
 	echo 'vcpus = 1'
 	echo 'on_poweroff = "destroy"'
@@ -101,6 +104,7 @@ domu_args="$domu_args xs.host_total_mb=${host_total_mb:-unknown} xs.dom0_max_ram
 			echo 'serial = "none"'
 			[ "$XS_DOMU" = hvm-viridian-domu ] && echo 'viridian = 1'
 			;;
+		hvm-pvio-domu | hvm-emulated-domu) domu_io_config "$XS_DOMU" "$domu_args" ;;
 		*) domu_give_up "unknown domU environment" ;;
 	esac
 } > /tmp/domu.cfg

@@ -8,7 +8,9 @@
 # Uses run.sh's variables: work, initrd, vmlinuz, moddir, xen_elf, xen_args, xen_extra,
 # guest_args, qemu, boot_timeout; and its die().
 
-domu_all_envs="pvh-domu pv-domu hvm-domu hvm-viridian-domu"
+# The I/O environments (a disk, PV or emulated): domu/io.sh.
+. "$here/domu/io.sh"
+domu_all_envs="pvh-domu pv-domu hvm-domu hvm-viridian-domu $domu_io_envs"
 # A domU boot runs Xen, dom0, the toolstack and the domU (for HVM also its device model) on one
 # TCG thread: it gets its own, longer timeout (XS_DOMU_BOOT_TIMEOUT).
 domu_boot_timeout=${XS_DOMU_BOOT_TIMEOUT:-1200}
@@ -21,7 +23,7 @@ domu_timeout_for() {
 # domu_is_env ENV: true for the four domU environments.
 domu_is_env() {
 	case "$1" in pvh-domu | pv-domu | hvm-domu | hvm-viridian-domu) return 0 ;; esac
-	return 1
+	domu_io_is_env "$1"
 }
 
 # What dom0 needs beyond the stage's initramfs. xl, libxl, xenstored and xenconsoled speak the
@@ -156,6 +158,7 @@ domu_build() {
 	cp "$vmlinuz" "$root/xs/domu/vmlinuz"
 	cp "$initrd" "$root/xs/domu/initrd.gz"
 	cp "$here/domu/dom0.sh" "$root/xs/domu/dom0.sh"
+	domu_io_build "$root"
 	(cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet | gzip -1 > "$work/initrd-domu-addon.gz") ||
 		die "domU: cannot build the toolstack archive"
 	cat "$initrd" "$work/initrd-domu-addon.gz" > "$work/initrd-domu-dom0.gz"

@@ -1,0 +1,80 @@
+import XenSystem
+
+/// A xenbus device's state: `enum xenbus_state` of public/io/xenbus.h, with the words Linux's
+/// sysfs `state` attribute prints for them (drivers/xen/xenbus/xenbus_probe.c, state_show, via
+/// xenbus_strstate in xenbus_client.c).
+public enum XenbusState: Int, Sendable, Equatable, CaseIterable {
+    /// XenbusStateUnknown.
+    case unknown = 0
+    /// XenbusStateInitialising.
+    case initialising = 1
+    /// XenbusStateInitWait: waiting for details from the other end.
+    case initWait = 2
+    /// XenbusStateInitialised: details published, waiting for the other end to connect.
+    case initialised = 3
+    /// XenbusStateConnected: the two ends talk.
+    case connected = 4
+    /// XenbusStateClosing: the device is being closed (the other end went away, or asked to).
+    case closing = 5
+    /// XenbusStateClosed.
+    case closed = 6
+    /// XenbusStateReconfiguring.
+    case reconfiguring = 7
+    /// XenbusStateReconfigured.
+    case reconfigured = 8
+
+    /// xenbus_strstate's word ("Connected").
+    public var sysfsName: String {
+        switch self {
+        case .unknown: return "Unknown"
+        case .initialising: return "Initialising"
+        case .initWait: return "InitWait"
+        case .initialised: return "Initialised"
+        case .connected: return "Connected"
+        case .closing: return "Closing"
+        case .closed: return "Closed"
+        case .reconfiguring: return "Reconfiguring"
+        case .reconfigured: return "Reconfigured"
+        }
+    }
+
+    /// The state a sysfs word names; nil for another word.
+    public init?(sysfsName: String) {
+        guard let s = XenbusState.allCases.first(where: { $0.sysfsName == sysfsName }) else { return nil }
+        self = s
+    }
+}
+
+/// A device on the xen bus (/sys/bus/xen/devices/<name>): a PV frontend the toolstack
+/// configured in xenstore, bound to a frontend driver or not.
+public struct XenbusDevice: Sendable, Equatable {
+    /// The sysfs name, `<devtype>-<id>`: "vbd-51712", "vif-0".
+    public let name: String
+    /// `devtype`: "vbd", "vif", "console", ...
+    public let devtype: String?
+    /// `nodename`: its xenstore directory, "device/vbd/51712".
+    public let nodename: String?
+    /// `state`, as the kernel's word (nil when the attribute is absent: kernels before it).
+    public let stateText: String?
+    /// `driver`'s link target's last component: the frontend driver ("vbd" is xen-blkfront's,
+    /// "vif" xen-netfront's); nil when no driver is bound.
+    public let driver: String?
+
+    /// Values as given (tests).
+    public init(name: String, devtype: String?, nodename: String?, stateText: String?, driver: String?) {
+        self.name = name; self.devtype = devtype; self.nodename = nodename
+        self.stateText = stateText; self.driver = driver
+    }
+
+    /// `stateText` decoded; nil when absent or not one of xenbus_strstate's words.
+    public var state: XenbusState? { stateText.flatMap(XenbusState.init(sysfsName:)) }
+
+    /// Reads /sys/bus/xen/devices/<name>'s attributes and driver link.
+    static func read(_ system: some DirectoryCalls, name: String) -> XenbusDevice {
+        let dir = SysfsPaths.xenBusDevices + "/" + name
+        return XenbusDevice(
+            name: name, devtype: system.readLine(dir + "/devtype"), nodename: system.readLine(dir + "/nodename"),
+            stateText: system.readLine(dir + "/state"),
+            driver: (try? system.readLink(dir + "/driver")).map(SysfsPaths.lastComponent))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import CPUIDProbe
+import Fleet
+import PVExtensions
+import XenSystem
+
+/// `xen-detect extensions`: which PV extensions Xen offers this guest and which its kernel uses,
+/// each disk and NIC with its path to the backend (PV or emulated), and the I/O verdict.
+struct ExtensionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extensions",
+        abstract: "List the PV extensions (available, in use) and each disk and NIC: PV or emulated.",
+        discussion: """
+            Reads /sys/hypervisor, Xen's CPUID leaves, /proc/interrupts, the clocksource, \
+            /sys/bus/xen, /sys/block, /sys/class/net and /sys/bus/pci; changes nothing. The last \
+            line is the verdict: "I/O: PV-on-HVM", "I/O: emulated (ioemu)", "I/O: mixed" or "PV". \
+            Keys of --json: docs/extensions.md.
+            """)
+
+    @Flag(name: .long, help: "Print JSON (keys in docs/extensions.md).")
+    var json = false
+
+    func run() throws {
+        let inventory = try readInventory()
+        print(json ? inventory.json.rendered : inventory.text)
+    }
+}
+
+/// Not on Xen: nothing to inventory (status 69).
+struct NotOnXen: ClassifiedError {
+    var kind: FailureKind { .unavailable }
+    var description: String { "not running on Xen: no PV extensions to list" }
+}
+
+/// The live guest's inventory (CPUID and sysfs); the report's decision names the context.
+func readInventory() throws -> ExtensionInventory {
+    let report = try makeReport(source: "native", scanMode: .firstUnused)
+    guard report.xenDetected else { throw NotOnXen() }
+    return ExtensionInventory.read(LinuxSystem(), report: report)
+}
+
+/// The fleet's hook (facts, metrics, the report's JSON): the verdict and the extensions in use
+/// of the live guest; nil for another CPUID source or off Xen.
+func readFleetIO(_ report: ProbeReport, source: String) -> FleetIO? {
+    guard report.xenDetected, (try? SourceSpecification(parsing: source))?.isLive == true else { return nil }
+    let inventory = ExtensionInventory.read(LinuxSystem(), report: report)
+    return FleetIO(verdict: inventory.verdict.rawValue, extensionsInUse: inventory.inUse.map(\.rawValue))
+}
