@@ -41,10 +41,10 @@ package enum ABICoverage {
         + "query_size, setup_table, set_version, get_version, copy, map/unmap_grant_ref and swap_grant_ref: the rest is -ENOSYS"
 
     package static let table: [StructureCoverage] = [
-        .init(structure: "mmuext_op", status: .proven, pvhCalls: ["mmuext_op.pin_then_flush"],
+        .init(structure: "mmuext_op", status: .refused, pvhCalls: ["mmuext_op.pin_then_flush"],
               pvCalls: ["mmuext_op.tlb_flush_local", "mmuext_op.invlpg_local", "mmuext_op.pin_l1_table", "mmuext_op.unpin_table"],
-              reason: "PVH passes two ops: xen/arch/x86/mm.c do_mmuext_op lets an HVM caller only pin/unpin (no-ops under "
-                + "refcounting paging), the second op's -EOPNOTSUPP and pdone = 1 show the ABI's op size; the PV guest runs the rest"),
+              reason: "xen/arch/x86/mm.c do_mmuext_op: `!is_pv_domain(pg_owner)` is -EINVAL before any op is read; "
+                + "the PV test guest (pvguest) proves the ops"),
         .init(structure: "start_info", status: .pvGuest, pvhCalls: [], pvCalls: ["start_info"],
               reason: "written only for a PV guest by the domain builder (xen/arch/x86/pv/dom0_build.c, common/compat/xlat.c "
                 + "xlat_start_info); a PVH guest gets hvm_start_info instead (xen/arch/x86/hvm/dom0_build.c)"),
@@ -70,14 +70,16 @@ package enum ABICoverage {
         .init(structure: "xen_add_to_physmap_batch", status: .proven, pvhCalls: ["memory_op.add_batch"], pvCalls: [], reason: ""),
         .init(structure: "xen_foreign_memory_map", status: .proven, pvhCalls: ["memory_op.set_memory_map"], pvCalls: [],
               reason: ""),
-        .init(structure: "xen_memory_exchange", status: .proven, pvhCalls: ["memory_op.exchange"], pvCalls: [], reason: ""),
+        .init(structure: "xen_memory_exchange", status: .refused, pvhCalls: ["memory_op.exchange"], pvCalls: [],
+              reason: "xen/common/memory.c memory_exchange steals each page with steal_page, and xen/arch/x86/mm.c "
+                + "steal_page is -EOPNOTSUPP for paging_mode_external (HVM/PVH): a PV guest could pass it, the PV test guest does not plan it"),
         .init(structure: "xen_memory_map", status: .proven, pvhCalls: ["memory_op.memory_map", "memory_op.memory_map_after_set"],
               pvCalls: [], reason: ""),
         .init(structure: "xen_memory_reservation", status: .proven,
               pvhCalls: ["memory_op.decrease_reservation", "memory_op.populate_physmap"], pvCalls: [], reason: ""),
-        .init(structure: "xen_mem_acquire_resource", status: .proven, pvhCalls: ["memory_op.acquire_resource"], pvCalls: [],
-              reason: "nr_frames 0: the size query (xen/common/memory.c acquire_resource); mapping frames into the caller "
-                + "is not exercised"),
+        .init(structure: "xen_mem_acquire_resource", status: .refused, pvhCalls: ["memory_op.acquire_resource"], pvCalls: [],
+              reason: "xen/common/memory.c acquire_resource: rcu_lock_remote_domain_by_id refuses the caller's own domain "
+                + "(-ESRCH); proving it needs a second domain (a domU's resource), which this stage's dom0-only guests lack"),
         .init(structure: "xen_pod_target", status: .proven, pvhCalls: ["memory_op.get_pod_target"], pvCalls: [], reason: ""),
         .init(structure: "xen_remove_from_physmap", status: .proven,
               pvhCalls: ["memory_op.remove_shared_info", "memory_op.remove_batch"], pvCalls: [], reason: ""),

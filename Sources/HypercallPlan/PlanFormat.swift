@@ -164,7 +164,7 @@ package struct HypercallPlan: Sendable, Equatable {
                 throw .invalid("call \(i): op \(call.op) is past the hypercall page")
             }
             if call.op == Self.opCopy {
-                guard call.arguments.count == 3, case .pointer(let to, let toAt) = call.arguments[0],
+                guard call.arguments.count >= 3, case .pointer(let to, let toAt) = call.arguments[0],
                       case .pointer(let from, let fromAt) = call.arguments[1], case .value(let n) = call.arguments[2],
                       buffers.indices.contains(to), buffers.indices.contains(from),
                       toAt + n <= UInt64(buffers[to].size), fromAt + n <= UInt64(buffers[from].size) else {

@@ -40,17 +40,19 @@ import XenInterface
         }
     }
 
-    /// The recorded runs: every check of a proving call passed, in both releases.
-    @Test(arguments: ["4.17", "4.20"])
+    /// The recorded plan-version-2 run (Xen 4.17; 4.20's is still of plan version 1): every
+    /// check of a proving or refused call passed.
+    @Test(arguments: ["4.17"])
     func provingCallsPassedInRealXen(release: String) throws {
-        var checks = RealXenChecks(results32: try GuestResults(parsing: try fixture("xen-\(release)-pvh-dom0.results-32.txt")),
-                                   results64: try GuestResults(parsing: try fixture("xen-\(release)-pvh-dom0.results-64.txt")))
+        var checks = RealXenChecks(results32: try GuestResults(parsing: try fixture("xen-\(release)-pvh-dom0.plan2.results-32.txt")),
+                                   results64: try GuestResults(parsing: try fixture("xen-\(release)-pvh-dom0.plan2.results-64.txt")))
         let verdicts = checks.run()
         for c in ABICoverage.table {
             for call in c.pvhCalls {
                 let mine = verdicts.filter { $0.name.contains(" \(call) ") || $0.name.hasSuffix(" \(call) returns") }
+                let failed = mine.filter { !$0.passed }.map(\.line)
                 #expect(!mine.isEmpty, "\(call): no verdict in Xen \(release)")
-                #expect(mine.allSatisfy(\.passed), "\(call) in Xen \(release): \(mine.filter { !$0.passed }.map(\.line))")
+                #expect(failed.isEmpty, "\(call) in Xen \(release): \(failed)")
             }
         }
     }
