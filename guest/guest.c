@@ -282,17 +282,26 @@ static int load_plan(const uint8_t *base, uint64_t module_size)
     uint64_t used = 0;
     for (uint32_t k = 0; k < plan.buffers; k++) {
         if (at + sizeof(struct plan_buffer) > plan.length) { fail("plan-buffer-record", k); return 0; }
-        uint32_t size = read32(base + at), input = read32(base + at + 4);
+        uint32_t size = read32(base + at), input = read32(base + at + 4), align = read32(base + at + 8);
         at += sizeof(struct plan_buffer);
         if (size > PLAN_MAX_BUFFER_SIZE || input > size) { fail("plan-buffer-size", k); return 0; }
         if (at + input > plan.length) { fail("plan-buffer-input", k); return 0; }
-        used = (used + BUFFER_GAP + BUFFER_ALIGN - 1) & ~(uint64_t)(BUFFER_ALIGN - 1);
+        if (align == 0) align = BUFFER_ALIGN;
+        if (align > PLAN_PAGE_SIZE || (align & (align - 1))) { fail("plan-buffer-alignment", k); return 0; }
+        used = (used + BUFFER_GAP + align - 1) & ~(uint64_t)(align - 1);
         if (used + size > ARENA_SIZE) { fail("plan-arena-full", k); return 0; }
         uint8_t *place = arena + used;
         memset(place, plan.sentinel, size);
         memcpy(place, base + at, input);
         buffer_address[k] = (uintptr_t)place;
         plan.buffer_size[k] = size;
+        start_line("place ");
+        put_dec(k);
+        put_str(" addr=");
+        put_hex((uintptr_t)place, 0);
+        put_str(" size=");
+        put_dec(size);
+        end_line();
         used += size;
         at += (input + 7u) & ~7u;
     }
@@ -301,13 +310,15 @@ static int load_plan(const uint8_t *base, uint64_t module_size)
         const uint8_t *rec = base + plan.relocations_at + r * sizeof(struct plan_relocation);
         uint16_t holder = read16(rec), target = read16(rec + 2);
         uint32_t offset = read32(rec + 4), addend = read32(rec + 8);
-        uint8_t width = rec[12];
+        uint8_t width = rec[12], kind = rec[13];
         if (holder >= plan.buffers || target >= plan.buffers) { fail("reloc-buffer", r); return 0; }
         if ((width != 4 && width != 8) || (uint64_t)offset + width > plan.buffer_size[holder]) {
             fail("reloc-place", r);
             return 0;
         }
+        if (kind != PLAN_RELOC_ADDRESS && kind != PLAN_RELOC_FRAME) { fail("reloc-kind", r); return 0; }
         uint64_t pointer = (uint64_t)buffer_address[target] + addend;
+        if (kind == PLAN_RELOC_FRAME) pointer /= PLAN_PAGE_SIZE;
         if (width == 4 && pointer > 0xffffffffu) { fail("reloc-width", r); return 0; }
         write_pointer((uint8_t *)buffer_address[holder] + offset, pointer, width);
     }
@@ -316,12 +327,24 @@ static int load_plan(const uint8_t *base, uint64_t module_size)
         const uint8_t *rec = base + plan.calls_at + i * sizeof(struct plan_call);
         uint32_t first = read16(rec + 4), count = read16(rec + 6);
         if (first + count > plan.buffers) { fail("call-buffers", i); return 0; }
-        if (read32(rec) >= XEN_HYPERCALL_PAGE_SIZE / XEN_HYPERCALL_ENTRY_SIZE) { fail("call-op", i); return 0; }
+        uint32_t op = read32(rec);
+        if (op != PLAN_OP_COPY && op != PLAN_OP_SHOW &&
+            op >= XEN_HYPERCALL_PAGE_SIZE / XEN_HYPERCALL_ENTRY_SIZE) { fail("call-op", i); return 0; }
         for (int a = 0; a < PLAN_ARGS; a++) {
             uint16_t k = read16(rec + 8 + 2 * a);
             uint64_t v = read64(rec + 24 + 8 * a);
             if (k != PLAN_NOT_A_POINTER && k >= plan.buffers) { fail("call-arg-buffer", i); return 0; }
             if (GUEST_ABI == 32 && v > 0xffffffffu) { fail("call-arg-width", i); return 0; }
+        }
+        if (op == PLAN_OP_COPY) {
+            /* Both ends inside their buffers: a copy never leaves the arena. */
+            uint16_t to = read16(rec + 8), from = read16(rec + 10);
+            uint64_t to_at = read64(rec + 24), from_at = read64(rec + 32), n = read64(rec + 40);
+            if (to == PLAN_NOT_A_POINTER || from == PLAN_NOT_A_POINTER ||
+                to_at + n > plan.buffer_size[to] || from_at + n > plan.buffer_size[from]) {
+                fail("call-copy", i);
+                return 0;
+            }
         }
     }
     return 1;
@@ -368,7 +391,7 @@ static void run_plan(void)
         start_line("call ");
         put_dec(i);
         put_str(" op=");
-        put_dec(op);
+        put_hex(op, 0);
         put_str(" label=");
         for (int c = 0; c < PLAN_LABEL_SIZE && rec[64 + c]; c++) {
             char ch = (char)rec[64 + c];
@@ -381,7 +404,11 @@ static void run_plan(void)
         }
         end_line();
 
-        unsigned long ret = hypercall(op, reg[0], reg[1], reg[2], reg[3], reg[4]);
+        unsigned long ret = 0;
+        if (op == PLAN_OP_COPY)
+            memcpy((void *)reg[0], (const void *)reg[1], (size_t)reg[2]);
+        else if (op != PLAN_OP_SHOW)
+            ret = hypercall(op, reg[0], reg[1], reg[2], reg[3], reg[4]);
 
         start_line("ret ");
         put_dec(i);

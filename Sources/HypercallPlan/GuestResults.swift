@@ -27,6 +27,8 @@ package struct GuestResults: Sendable, Equatable {
     package let calls: [GuestCallResult]
     /// `XDG error` lines: why the guest refused the plan.
     package let errors: [String]
+    /// Where the guest placed each plan buffer (`place` records), by buffer index.
+    package let placements: [Int: UInt64]
 
     /// The call with `label`, if the guest ran it.
     package func call(_ label: String) -> GuestCallResult? { calls.first { $0.label == label } }
@@ -38,6 +40,7 @@ package struct GuestResults: Sendable, Equatable {
         var xenVersion: UInt32?
         var calls: [GuestCallResult] = []
         var errors: [String] = []
+        var placements: [Int: UInt64] = [:]
         var pending: (index: Int, op: UInt32, label: String, registers: [UInt64], returned: Int64)?
         var buffers: [Int: [UInt8]] = [:]
 
@@ -88,6 +91,8 @@ package struct GuestResults: Sendable, Equatable {
                     throw .malformed("results line \(lineIndex + 1): version= out of range")
                 }
                 xenVersion = v
+            case "place":
+                placements[try index("index")] = try number("addr")
             case "error":
                 errors.append(words.dropFirst().joined(separator: " "))
             case "call":
@@ -123,6 +128,7 @@ package struct GuestResults: Sendable, Equatable {
         self.xenVersion = xenVersion
         self.calls = calls
         self.errors = errors
+        self.placements = placements
     }
 }
 

@@ -35,13 +35,19 @@ package enum PlanConstants {
     package static let memoryMapCapacity = 32
     /// Bytes past each output a buffer keeps, so the sentinel shows where Xen stopped.
     package static let slack = 16
+    /// What the guest stores in each multicall entry's `result` before the call, so that the value
+    /// Xen writes is visible (fits 32 bits).
+    package static let resultPoison: UInt64 = 0x5a5a_5a5a
+    /// How far apart (seconds) the two guests' wallclocks may be: they boot side by side.
+    package static let wallclockSkew: Int64 = 600
 }
 
 /// What one buffer of a call holds, and so what Xen must leave in it.
 package enum BufferRole: Sendable {
     /// Xen fills the whole structure (padding included) and nothing past it.
     case output(StructLayout)
-    /// A `char[length]` that Xen fills completely (public/version.h's string types).
+    /// A `char[length]` that Xen fills completely (public/version.h's string types), the bytes
+    /// after the string's NUL zero (XSA-122: they once leaked hypervisor memory).
     case text(length: Int)
     /// A structure the guest fills in and Xen reads, then writes back whole.
     case inOut(StructLayout)
@@ -49,6 +55,32 @@ package enum BufferRole: Sendable {
     case input(length: Int)
     /// Records of `size` bytes; how many is the field `countField` of the call's buffer `countBuffer`.
     case records(size: Int, countBuffer: Int, countField: String)
+    /// A structure the guest fills in (plan input and relocations) that Xen reads: every field
+    /// but `written` keeps the guest's value; each `written` field holds what `expect` says.
+    case request(StructLayout, written: [String: FieldExpectation] = [:])
+    /// `count` structures in a row: a multicall batch whose entry k's `result` is as `results[k]`
+    /// says, or (no results) requests Xen only reads (mmuext_op's ops).
+    case batch(StructLayout, count: Int, results: [ReturnExpectation])
+    /// A uint32_t count Xen writes (mmuext_op's pdone).
+    case count(equals: UInt64)
+    /// `count` guest frame numbers (`xen_pfn_t`, the ABI's width) the guest stored: Xen leaves them.
+    case frames(count: Int)
+    /// `count` int error slots Xen fills, each 0 (XENMEM_add_to_physmap_batch's errs).
+    case errors(count: Int)
+    /// `count` `xen_pfn_t` frame numbers Xen writes (GNTTABOP_setup_table's frame_list).
+    case frameList(count: Int)
+    /// A page Xen mapped (XENMEM_add_to_physmap of XENMAPSPACE_shared_info): its shared_info, in
+    /// the ABI's layout.
+    case sharedInfo(StructLayout)
+    /// A page GNTTABOP_copy wrote into: its first bytes are `copied`, the rest untouched.
+    case copyDestination(copied: [UInt8])
+}
+
+/// What a field Xen writes must hold.
+package enum FieldExpectation: Sendable, Equatable {
+    case equals(UInt64)
+    /// Anything: it varies (a port number, a frame), but the guests must agree when `agree`.
+    case any(agree: Bool)
 }
 
 /// What the return register must hold.
@@ -58,6 +90,8 @@ package enum ReturnExpectation: Sendable, Equatable {
     case value
     /// A negated Xen errno.
     case error(XenErrno)
+    /// Exactly this count (XENMEM_decrease_reservation: the extents done).
+    case exactly(Int64)
 }
 
 /// One buffer of a planned call: its initial content and its role.
@@ -65,6 +99,39 @@ package struct EntryBuffer: Sendable {
     package let name: String
     package let buffer: PlanBuffer
     package let role: BufferRole
+    /// A buffer shared between calls (a page, an event-channel port): the first call naming it
+    /// places it, later calls reuse it.
+    package let shared: String?
+    /// Whether the guest prints it after this call (a call prints its own buffers; a shared one
+    /// only when the call says so: `show.*`).
+    package let printed: Bool
+
+    package init(name: String, buffer: PlanBuffer, role: BufferRole, shared: String? = nil, printed: Bool = true) {
+        self.name = name
+        self.buffer = buffer
+        self.role = role
+        self.shared = shared
+        self.printed = printed
+    }
+}
+
+/// A value the guest stores in one of the call's buffers before the first call: the address
+/// of another (a guest handle) or its frame number. Positions count the entry's buffers.
+package struct EntryRelocation: Sendable {
+    package let holder: Int
+    package let field: String
+    package let target: Int
+    package let addend: UInt32
+    package let kind: PlanRelocation.Kind
+
+    package init(_ holder: Int, _ field: String, to target: Int, addend: UInt32 = 0,
+                 kind: PlanRelocation.Kind = .address) {
+        self.holder = holder
+        self.field = field
+        self.target = target
+        self.addend = addend
+        self.kind = kind
+    }
 }
 
 /// One call of the catalogue, laid out for one ABI.
@@ -76,6 +143,24 @@ package struct PlanEntry: Sendable {
     package let arguments: [PlanArgument]
     package let buffers: [EntryBuffer]
     package let returns: ReturnExpectation
+    /// Pointers and frame numbers the guest stores inside the buffers.
+    package var relocations: [EntryRelocation] = []
+    /// Xen source that decides the expected result, when it is a refusal or differs by release.
+    package var source: String? = nil
+
+    package init(name: String, op: UInt32, arguments: [PlanArgument], buffers: [EntryBuffer],
+                 returns: ReturnExpectation, relocations: [EntryRelocation] = [], source: String? = nil) {
+        self.name = name
+        self.op = op
+        self.arguments = arguments
+        self.buffers = buffers
+        self.returns = returns
+        self.relocations = relocations
+        self.source = source
+    }
+
+    /// The buffers the guest prints after the call, in order.
+    package var printedBuffers: [EntryBuffer] { buffers.filter(\.printed) }
 }
 
 /// The calls `xen-detect abi plan` can write, each laid out with ABI32's or ABI64's layouts
@@ -102,6 +187,8 @@ package enum PlanCatalog {
         entries.append(builder.call("invalid.xen_version_subop", .xen_version,
                                     [.value(PlanConstants.invalidXenVersionSubOp), .value(0)],
                                     returns: .error(.ENOSYS)))
+        entries.append(builder.xenVersion(.commandline))
+        entries += builder.stateEntries()
         return entries
     }
 
@@ -112,27 +199,72 @@ package enum PlanCatalog {
         for name in names where !all.contains(where: { $0.name == name }) { throw .unknownCall(name) }
         let chosen = names.isEmpty ? all : all.filter { names.contains($0.name) }
         var plan = HypercallPlan(abi: architecture, sentinel: sentinel)
+        var sharedIndex: [String: Int] = [:]
         for entry in chosen {
-            let first = plan.buffers.count
-            for b in entry.buffers { _ = plan.addBuffer(b.buffer) }
-            // Relocations: the memory map's handle points at its records buffer.
+            // Printed buffers first, so that the ones a call prints are consecutive.
+            var index: [Int: Int] = [:]
+            let order = entry.buffers.indices.filter { entry.buffers[$0].printed }
+                + entry.buffers.indices.filter { !entry.buffers[$0].printed }
+            for position in order {
+                let b = entry.buffers[position]
+                if let name = b.shared, let k = sharedIndex[name] {
+                    index[position] = k
+                } else {
+                    index[position] = plan.addBuffer(b.buffer)
+                    if let name = b.shared { sharedIndex[name] = index[position] }
+                }
+            }
+            let printed = order.filter { entry.buffers[$0].printed }.map { index[$0]! }
+            guard printed.isEmpty || printed == Array(printed[0]...printed[printed.count - 1]) else {
+                throw .invalid("\(entry.name): its printed buffers are not consecutive")
+            }
+            // The memory map's handle points at its records buffer.
             for (k, b) in entry.buffers.enumerated() {
                 if case .records(_, let countBuffer, _) = b.role,
                    case .inOut(let layout) = entry.buffers[countBuffer].role,
                    let handle = layout.field("buffer") {
-                    plan.relocations.append(PlanRelocation(buffer: first + countBuffer, offset: handle.offset,
-                                                           target: first + k, width: handle.size))
+                    plan.relocations.append(PlanRelocation(buffer: index[countBuffer]!, offset: handle.offset,
+                                                           target: index[k]!, width: handle.size))
                 }
             }
+            for r in entry.relocations {
+                guard let (offset, width) = entry.buffers[r.holder].role.place(of: r.field, architecture) else {
+                    throw .invalid("\(entry.name): no field \(r.field) to relocate")
+                }
+                plan.relocations.append(PlanRelocation(buffer: index[r.holder]!, offset: offset,
+                                                       target: index[r.target]!, addend: r.addend,
+                                                       width: width, kind: r.kind))
+            }
             let arguments = entry.arguments.map { argument -> PlanArgument in
-                if case .pointer(let k, let offset) = argument { return .pointer(buffer: first + k, offset: offset) }
+                if case .pointer(let k, let offset) = argument { return .pointer(buffer: index[k]!, offset: offset) }
                 return argument
             }
-            plan.calls.append(PlanCall(op: entry.op, label: entry.name, arguments: arguments,
-                                       buffers: first..<plan.buffers.count))
+            let range = printed.isEmpty ? plan.buffers.count..<plan.buffers.count : printed[0]..<(printed.last! + 1)
+            plan.calls.append(PlanCall(op: entry.op, label: entry.name, arguments: arguments, buffers: range))
+            do { try plan.validate() } catch { throw .invalid("\(entry.name): \(error)") }
         }
         try plan.validate()
         return plan
+    }
+}
+
+extension BufferRole {
+    /// The structure layout a role holds, where the guest stores relocated fields.
+    package var layout: StructLayout? {
+        switch self {
+        case .output(let l), .inOut(let l), .request(let l, _), .sharedInfo(let l): l
+        case .batch(let l, _, _): l
+        default: nil
+        }
+    }
+
+    /// Offset and width of `field` (a dotted path of the layout, or `[k]` for element k of an
+    /// array of xen_pfn_t / xen_ulong_t, the ABI's word).
+    package func place(of field: String, _ abi: Architecture) -> (offset: Int, width: Int)? {
+        if field.hasPrefix("["), field.hasSuffix("]"), let k = Int(field.dropFirst().dropLast()) {
+            return (k * abi.pointerWidth, abi.pointerWidth)
+        }
+        return layout?.field(field).map { ($0.offset, $0.size) }
     }
 }
 

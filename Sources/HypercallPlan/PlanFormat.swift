@@ -29,27 +29,50 @@ package struct PlanBuffer: Sendable, Equatable {
     package var size: Int
     /// Initial content, at most `size` bytes.
     package var input: [UInt8]
+    /// 0 (the guest's default, 64 bytes) or a power of two up to `HypercallPlan.pageSize`: a
+    /// page-aligned buffer is a guest frame of its own (`PlanRelocation.Kind.frame`).
+    package var alignment: Int
 
-    package init(size: Int, input: [UInt8] = []) {
+    package init(size: Int, input: [UInt8] = [], alignment: Int = 0) {
         self.size = size
         self.input = input
+        self.alignment = alignment
     }
+
+    /// A whole guest frame: one page, page-aligned.
+    package static var page: PlanBuffer { PlanBuffer(size: HypercallPlan.pageSize, alignment: HypercallPlan.pageSize) }
 }
 
-/// A pointer stored inside a buffer, such as `xen_memory_map.buffer`.
+/// A value the guest stores inside a buffer before the first call: a pointer such as
+/// `xen_memory_map.buffer`, or the frame number of a page-aligned buffer (an extent, a gpfn).
 package struct PlanRelocation: Sendable, Equatable {
+    /// What is stored (guest/plan.h `PLAN_RELOC_*`).
+    package enum Kind: UInt8, Sendable {
+        /// address(target) + addend.
+        case address = 0
+        /// (address(target) + addend) / page size: a guest frame number.
+        case frame = 1
+    }
     package var buffer: Int
     package var offset: Int
     package var target: Int
     package var addend: UInt32
     package var width: Int
+    package var kind: Kind
 
-    package init(buffer: Int, offset: Int, target: Int, addend: UInt32 = 0, width: Int) {
+    package init(buffer: Int, offset: Int, target: Int, addend: UInt32 = 0, width: Int, kind: Kind = .address) {
         self.buffer = buffer
         self.offset = offset
         self.target = target
         self.addend = addend
         self.width = width
+        self.kind = kind
+    }
+
+    /// The value the guest stores, given where it placed the target.
+    package func value(targetAddress: UInt64) -> UInt64 {
+        let address = targetAddress + UInt64(addend)
+        return kind == .frame ? address / UInt64(HypercallPlan.pageSize) : address
     }
 }
 
@@ -68,15 +91,23 @@ package struct PlanCall: Sendable, Equatable {
     }
 }
 
-/// A hypercall plan, the input of the test guest (guest/), format version 1
+/// A hypercall plan, the input of the test guest (guest/), format version 2
 /// (docs/test-guest.md; the guest's copy is guest/plan.h).
 package struct HypercallPlan: Sendable, Equatable {
     package static let magic: UInt32 = 0x4c50_4458  // "XDPL"
-    package static let version: UInt16 = 1
+    package static let version: UInt16 = 2
     package static let headerSize = 32
     package static let callSize = 96
     package static let relocationSize = 16
-    package static let bufferRecordSize = 8
+    package static let bufferRecordSize = 16
+    /// The largest buffer alignment; a frame number is an address divided by it (guest/plan.h).
+    package static let pageSize = 4096
+    /// Ops with this bit run in the guest, not in Xen (guest/plan.h `PLAN_OP_LOCAL`).
+    package static let localOp: UInt32 = 0x8000_0000
+    /// Copies arg2 bytes from pointer arg1 to pointer arg0, both inside their buffers.
+    package static let opCopy: UInt32 = 0x8000_0000
+    /// Prints the call's buffers and does nothing else.
+    package static let opShow: UInt32 = 0x8000_0001
     package static let argumentCount = 5
     package static let labelSize = 32
     package static let notAPointer: UInt16 = 0xffff
@@ -114,18 +145,32 @@ package struct HypercallPlan: Sendable, Equatable {
             guard b.size >= 0, b.size <= Self.maxBufferSize, b.input.count <= b.size else {
                 throw .invalid("buffer \(k): size \(b.size), input \(b.input.count) bytes")
             }
+            guard b.alignment >= 0, b.alignment <= Self.pageSize, b.alignment & (b.alignment - 1) == 0 || b.alignment == 0 else {
+                throw .invalid("buffer \(k): alignment \(b.alignment)")
+            }
         }
         for (r, rel) in relocations.enumerated() {
             guard buffers.indices.contains(rel.buffer), buffers.indices.contains(rel.target) else {
                 throw .invalid("relocation \(r): no such buffer")
             }
-            guard rel.width == abi.pointerWidth, rel.offset >= 0,
+            // A pointer is the ABI's width; a frame number may also be a 32-bit field (grant_entry_v1.frame).
+            guard rel.width == abi.pointerWidth || (rel.kind == .frame && rel.width == 4), rel.offset >= 0,
                   rel.offset + rel.width <= buffers[rel.buffer].size else {
                 throw .invalid("relocation \(r): \(rel.width) bytes at \(rel.offset) outside buffer \(rel.buffer)")
             }
         }
         for (i, call) in calls.enumerated() {
-            guard call.op <= Self.maxOp else { throw .invalid("call \(i): op \(call.op) is past the hypercall page") }
+            guard call.op <= Self.maxOp || call.op == Self.opCopy || call.op == Self.opShow else {
+                throw .invalid("call \(i): op \(call.op) is past the hypercall page")
+            }
+            if call.op == Self.opCopy {
+                guard call.arguments.count >= 3, case .pointer(let to, let toAt) = call.arguments[0],
+                      case .pointer(let from, let fromAt) = call.arguments[1], case .value(let n) = call.arguments[2],
+                      buffers.indices.contains(to), buffers.indices.contains(from),
+                      toAt + n <= UInt64(buffers[to].size), fromAt + n <= UInt64(buffers[from].size) else {
+                    throw .invalid("call \(i): a copy needs two pointers inside their buffers and a length")
+                }
+            }
             guard call.arguments.count <= Self.argumentCount else {
                 throw .invalid("call \(i): \(call.arguments.count) arguments, at most \(Self.argumentCount)")
             }
@@ -179,11 +224,13 @@ package struct HypercallPlan: Sendable, Equatable {
             body.u16(UInt16(rel.target))
             body.u32(UInt32(rel.offset))
             body.u32(rel.addend)
-            body.bytes([UInt8(rel.width), 0, 0, 0])
+            body.bytes([UInt8(rel.width), rel.kind.rawValue, 0, 0])
         }
         for buffer in buffers {
             body.u32(UInt32(buffer.size))
             body.u32(UInt32(buffer.input.count))
+            body.u32(UInt32(buffer.alignment))
+            body.u32(0)
             body.bytes(buffer.input)
             body.bytes(Array(repeating: 0, count: (8 - buffer.input.count % 8) % 8))
         }
@@ -234,14 +281,17 @@ package struct HypercallPlan: Sendable, Equatable {
             let buffer = Int(try r.u16()), target = Int(try r.u16())
             let offset = Int(try r.u32()), addend = try r.u32()
             let width = Int(try r.u8())
-            try r.skip(3)
-            relocations.append(PlanRelocation(buffer: buffer, offset: offset, target: target, addend: addend, width: width))
+            guard let kind = PlanRelocation.Kind(rawValue: try r.u8()) else { throw .malformed("relocation kind") }
+            try r.skip(2)
+            relocations.append(PlanRelocation(buffer: buffer, offset: offset, target: target, addend: addend,
+                                              width: width, kind: kind))
         }
         for _ in 0..<bufferCount {
-            let size = Int(try r.u32()), length = Int(try r.u32())
+            let size = Int(try r.u32()), length = Int(try r.u32()), alignment = Int(try r.u32())
+            try r.skip(4)
             let input = try r.take(length)
             try r.skip((8 - length % 8) % 8)
-            buffers.append(PlanBuffer(size: size, input: input))
+            buffers.append(PlanBuffer(size: size, input: input, alignment: alignment))
         }
         guard r.remaining == 0 else { throw .malformed("\(r.remaining) bytes after the last buffer") }
         try validate()

@@ -13,7 +13,7 @@ struct ABICommand: ParsableCommand {
         commandName: "abi",
         abstract: "Lay out, encode, decode and translate Xen structures; marshal hypercall registers.",
         subcommands: [
-            ABIListCommand.self, ABILayoutCommand.self, ABIMarshalCommand.self, ABITranslateCommand.self,
+            ABIListCommand.self, ABICoverageCommand.self, ABILayoutCommand.self, ABIMarshalCommand.self, ABITranslateCommand.self,
             ABIDecodeCommand.self, ABIEncodeCommand.self, ABIPlanCommand.self, ABIGuestCheckCommand.self, ABIPVGuestCheckCommand.self,
         ])
 }

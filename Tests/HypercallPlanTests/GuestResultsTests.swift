@@ -16,7 +16,7 @@ func fixture(_ name: String) throws -> String {
         #expect(results.abi == abi)
         #expect(results.status == "ok")
         #expect(results.hypercallPage?.count == 4096)
-        #expect(results.calls.count == 16)
+        #expect(results.calls.count == 16)  // the plan-version-1 recording
         let version = try #require(results.call("xen_version.version"))
         #expect(version.op == 17 && version.returned == 0x40011)
         let invalid = try #require(results.call("invalid.hypercall"))

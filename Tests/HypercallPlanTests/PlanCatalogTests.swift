@@ -10,7 +10,7 @@ import XenInterface
     @Test(arguments: Architecture.allCases)
     func everyNameResolvesToARealNumber(architecture: Architecture) {
         for entry in PlanCatalog.entries(architecture) {
-            if entry.name != "invalid.hypercall" {
+            if entry.name != "invalid.hypercall" && entry.op & HypercallPlan.localOp == 0 {
                 #expect(XenConstantGroup.hypercalls.constants.contains { $0.value == entry.op }, "\(entry.name)")
             }
             for argument in entry.arguments {

@@ -24,13 +24,13 @@ private func u32(_ b: [UInt8], _ at: Int) -> UInt32 {
     func headerFieldsSitWhereTheGuestReadsThem(abi: Architecture) throws {
         let bytes = try samplePlan(abi).encoded()
         #expect(Array(bytes[0..<4]) == Array("XDPL".utf8))
-        #expect(bytes[4] == 1 && bytes[5] == 0)
+        #expect(bytes[4] == 2 && bytes[5] == 0)
         #expect(bytes[6] == abi.planByte)
         #expect(bytes[7] == HypercallPlan.defaultSentinel)
         #expect(u32(bytes, 8) == 2 && u32(bytes, 12) == 2 && u32(bytes, 16) == 1)
         #expect(u32(bytes, 20) == UInt32(bytes.count))
-        // header + 2 calls + 1 relocation + 2 buffer records + 8 bytes of padded input
-        #expect(bytes.count == 32 + 2 * 96 + 16 + 2 * 8 + 8)
+        // header + 2 calls + 1 relocation + 2 buffer records (16 bytes in version 2) + 8 bytes of padded input
+        #expect(bytes.count == 32 + 2 * 96 + 16 + 2 * 16 + 8)
         // first call: op, buffer range, argument 1 points into buffer 0, argument 0 is plain
         #expect(u32(bytes, 32) == 12)
         #expect(bytes[36] == 0 && bytes[38] == 2)
