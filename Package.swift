@@ -11,6 +11,8 @@
 //   HypercallPage      the hypercall page: its stubs per flavor and the decoder that verifies a page
 //   HypercallPageInstall  installing the page through the MSR CPUID names, with every refusal first
 //   PrivcmdHypercalls  read-only hypercalls through /dev/xen/privcmd, xen_version decoded
+//   PVFoundations      self-tests of the two PV foundations from user space: an event-channel loopback
+//                      through /dev/xen/evtchn, a grant mapped back through /dev/xen/gntalloc and gntdev
 // Internal to the package (not products):
 //   CXenShim           the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
 //   Rendering          JSON and hex text the CLI prints
@@ -35,6 +37,7 @@ let package = Package(
         .library(name: "HypercallPage", targets: ["HypercallPage"]),
         .library(name: "HypercallPageInstall", targets: ["HypercallPageInstall"]),
         .library(name: "PrivcmdHypercalls", targets: ["PrivcmdHypercalls"]),
+        .library(name: "PVFoundations", targets: ["PVFoundations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,12 +58,13 @@ let package = Package(
         .target(name: "HypercallPageInstall",
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),
         .target(name: "PrivcmdHypercalls", dependencies: ["XenSystem", "XenInterface", "ABI64", "Rendering"]),
+        .target(name: "PVFoundations", dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "Rendering"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .target(name: "Fleet", dependencies: ["CPUIDProbe", "XenSystem", "Rendering"]),
         .executableTarget(
             name: "xen-detect",
             dependencies: [
-                "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan", "Fleet",
+                "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan", "Fleet", "PVFoundations",
                 "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -87,6 +91,8 @@ let package = Package(
         .testTarget(name: "PrivcmdHypercallsTests",
                     dependencies: ["PrivcmdHypercalls", "HypercallPage", "HypercallPageInstall", "XenInterface", "XenSystem",
                                    "XenSystemTesting", "Rendering"]),
+        .testTarget(name: "PVFoundationsTests",
+                    dependencies: ["PVFoundations", "XenSystem", "XenSystemTesting", "CPUIDProbe", "Rendering"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"]),

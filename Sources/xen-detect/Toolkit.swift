@@ -24,6 +24,8 @@ struct Toolkit: ParsableCommand {
             MetricsCommand.self,
             HypercallCommand.self,
             HypercallPageCommand.self,
+            EventChannelCommand.self,
+            GrantTableCommand.self,
             ABICommand.self,
             VersionCommand.self,
         ]
