@@ -11,8 +11,38 @@ import XenSystem
 public final class RecordingXenDevices: XenDeviceSystem, Sendable {
     /// The operations, as the trace and the forced errors name them.
     public enum Operation: String, Sendable, Hashable, CaseIterable {
-        case open, close, bindUnbound, bindInterdomain, unbind, notify, reset, wait, read, unmask
-        case allocateGrant, deallocateGrant, mapGrant, unmapGrant, mapPage, unmapPage
+        /// `open` of a device node.
+        case open
+        /// `close` of a descriptor.
+        case close
+        /// IOCTL_EVTCHN_BIND_UNBOUND_PORT.
+        case bindUnbound
+        /// IOCTL_EVTCHN_BIND_INTERDOMAIN.
+        case bindInterdomain
+        /// IOCTL_EVTCHN_UNBIND.
+        case unbind
+        /// IOCTL_EVTCHN_NOTIFY.
+        case notify
+        /// IOCTL_EVTCHN_RESET.
+        case reset
+        /// poll(2) for a pending port.
+        case wait
+        /// read(2) of pending ports.
+        case read
+        /// write(2) of ports to unmask.
+        case unmask
+        /// IOCTL_GNTALLOC_ALLOC_GREF.
+        case allocateGrant
+        /// IOCTL_GNTALLOC_DEALLOC_GREF.
+        case deallocateGrant
+        /// IOCTL_GNTDEV_MAP_GRANT_REF.
+        case mapGrant
+        /// IOCTL_GNTDEV_UNMAP_GRANT_REF.
+        case unmapGrant
+        /// mmap of a grant device's page.
+        case mapPage
+        /// munmap of such a page.
+        case unmapPage
     }
 
     /// One recorded call: the operation and what it named (a path, a port, a grant reference or
