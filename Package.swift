@@ -106,7 +106,7 @@ let package = Package(
 
 // Strict memory safety (SE-0458) for every Swift module of the toolkit: each unsafe construct must
 // be marked `unsafe`, so the compiler shows where they are. They live in XenSystem's raw layer
-// only (LinuxSystem*.swift, Processor.swift, UncheckedBytes.swift); scripts/test.sh fails
+// only (LinuxSystem*.swift, LinuxXenDevices.swift, Processor.swift, UncheckedBytes.swift); scripts/test.sh fails
 // the build of the tests when a warning or an `unsafe` appears anywhere else.
 for target in package.targets where !target.isTest && target.name != "CXenShim" && target.name != "ABITestSupport" {
     target.swiftSettings = (target.swiftSettings ?? []) + [.strictMemorySafety()]
