@@ -46,14 +46,7 @@ public struct EventChannelSelfTest: Sendable {
 
     /// One call: its system error becomes the test's failure, and a signal caught meanwhile ends the test.
     private func step<T: ~Copyable>(opening: Bool = false, _ call: () throws(SystemError) -> T) throws(SelfTestFailure) -> T {
-        let value: T
-        do throws(SystemError) {
-            value = try call()
-        } catch {
-            throw SelfTestFailure.from(error, opening: opening ? .eventChannel : nil, signal: system.caughtSignal())
-        }
-        if let signal = system.caughtSignal() { throw SelfTestFailure.interrupted(signal: signal) }
-        return value
+        try SelfTestFailure.step(system, opening: opening ? .eventChannel : nil, call)
     }
 
     private func body(_ report: inout EventChannelReport) throws(SelfTestFailure) {

@@ -44,14 +44,7 @@ public struct GrantTableSelfTest: Sendable {
     }
 
     private func step<T: ~Copyable>(opening device: XenDevice? = nil, _ call: () throws(SystemError) -> T) throws(SelfTestFailure) -> T {
-        let value: T
-        do throws(SystemError) {
-            value = try call()
-        } catch {
-            throw SelfTestFailure.from(error, opening: device, signal: system.caughtSignal())
-        }
-        if let signal = system.caughtSignal() { throw SelfTestFailure.interrupted(signal: signal) }
-        return value
+        try SelfTestFailure.step(system, opening: device, call)
     }
 
     private func body(_ report: inout GrantTableReport) throws(SelfTestFailure) {

@@ -34,6 +34,20 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         return .refused(operation: error.operation, errno: error.errno)
     }
 
+    /// One step of a self-test: its system error becomes the test's failure (`from`), and a
+    /// signal caught meanwhile ends the test; a value made before that is released as it ends.
+    static func step<T: ~Copyable>(_ system: any XenDeviceSystem, opening device: XenDevice?,
+                                   _ call: () throws(SystemError) -> T) throws(SelfTestFailure) -> T {
+        let value: T
+        do throws(SystemError) {
+            value = try call()
+        } catch {
+            throw from(error, opening: device, signal: system.caughtSignal())
+        }
+        if let signal = system.caughtSignal() { throw SelfTestFailure.interrupted(signal: signal) }
+        return value
+    }
+
     /// The errno's name as Linux and Xen spell it (public/errno.h matches Linux's numbers):
     /// "EPERM", or "errno N" for one Xen's header does not name.
     public static func name(_ errno: Errno) -> String {
