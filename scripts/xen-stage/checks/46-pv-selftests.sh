@@ -6,7 +6,8 @@
 #     (PV dom0: /proc/xen/capabilities; PVH dom0 and HVM/PVH domUs: Xen's HVM CPUID leaf);
 #   - while the event-channel test runs, /proc/interrupts shows its two ports ("evtchn:xen-detect");
 #     a SIGTERM ends it with status 143 and one line, and afterwards no port of it is left;
-#   - as an unprivileged user: status 77; a bad --rounds: status 64.
+#   - as an unprivileged user: status 77; a bad --rounds: status 64;
+#   - in a PV domU the grant test cannot name its own domain (status 69: see README).
 # The measured latencies are printed ("xs-latency ...") and the JSON reports are sent to the host.
 ec() { "$XS_OURS" event-channel selftest "$@"; }
 gt() { "$XS_OURS" grant-table selftest "$@"; }
@@ -100,8 +101,15 @@ one_line no-permission.event-channel nobody.ec.err "/dev/xen/evtchn: EACCES"
 xs_run nobody.gt as_nobody "$XS_OURS grant-table selftest"
 xs_expect no-permission.grant-table.status 77 "$(cat nobody.gt.rc)"
 
-# 5. The grant table: a page granted to this domain, mapped back, bytes both ways.
+# 5. The grant table: a page granted to this domain, mapped back, bytes both ways. A PV domU's
+# id is only in xenstore, which the tool does not read: there the answer is status 69, one line.
 xs_run gt gt --json
+case "$XS_ENV" in
+	pv-domu*)
+		xs_expect pv-domu.grant-table.status 69 "$(cat gt.rc)"
+		one_line pv-domu.grant-table gt.err "this domain's id is unknown"
+		return 0 ;;
+esac
 xs_json_flatten < gt.out > gt.flat
 xs_expect grant-table.status 0 "$(cat gt.rc)"
 [ "$(cat gt.rc)" = 0 ] || xs_fail grant-table.stderr "$(cat gt.err)"
@@ -114,7 +122,6 @@ case "$XS_ENV" in
 		xs_expect grant-table.domain-source capabilities "$(xs_json_get gt.flat domainSource)" ;;
 	pvh-dom0) xs_expect grant-table.domain 0 "$(xs_json_get gt.flat domain)"
 		xs_expect grant-table.domain-source cpuid "$(xs_json_get gt.flat domainSource)" ;;
-	pv-domu*) ;;
 	*) xs_expect grant-table.domain-source cpuid "$(xs_json_get gt.flat domainSource)"
 		d=$(xs_json_get gt.flat domain)
 		[ -n "$d" ] && [ "$d" -gt 0 ] && xs_pass grant-table.domain-not-dom0 || xs_fail grant-table.domain-not-dom0 "domain '$d'" ;;
