@@ -74,7 +74,8 @@ case "$(cat ect.out)" in
 esac
 
 # 3. Interrupted: the kernel shows the two ports while it runs; SIGTERM releases them.
-ec --rounds 1000000 > int.out 2> int.err &
+# The binary itself in the background (not the shell function ec: $! would be a subshell's pid).
+"$XS_OURS" event-channel selftest --rounds 1000000 > int.out 2> int.err &
 pid=$!
 n=0 seen=0
 while [ $n -lt 100 ]; do
@@ -85,6 +86,9 @@ while [ $n -lt 100 ]; do
 done
 xs_expect interrupted.ports-while-running 2 "$seen"
 kill -TERM $pid
+n=0
+while kill -0 $pid 2> /dev/null && [ $n -lt 100 ]; do sleep 0.1 2> /dev/null || sleep 1; n=$((n + 1)); done
+kill -0 $pid 2> /dev/null && { xs_fail interrupted.exited "still running 10 s after SIGTERM"; kill -KILL $pid; }
 wait $pid
 echo $? > int.rc
 xs_expect interrupted.status 143 "$(cat int.rc)"
