@@ -18,6 +18,9 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
     case domainUnknown
     /// A signal (SIGINT, SIGTERM, SIGHUP) interrupted the test; it released everything and stopped.
     case interrupted(signal: Int32)
+    /// Not run on purpose: in this context the test is known to harm the system (the reason says
+    /// where that was seen). This project's policy, not Xen's.
+    case unsafeHere(String)
 
     /// The failure a system error of a self-test step means: on open, a missing node or a
     /// refusal of this user; EINTR after a caught signal, the interruption; else Xen's or the
@@ -65,6 +68,7 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         case .roundTripFailed: "roundTripFailed"
         case .domainUnknown: "domainUnknown"
         case .interrupted: "interrupted"
+        case .unsafeHere: "unsafeHere"
         }
     }
 
@@ -84,7 +88,7 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         case .noPermission: .permission
         case .refused, .roundTripFailed: .system
         case .domainUnknown: .unavailable
-        case .interrupted: .refused
+        case .interrupted, .unsafeHere: .refused
         }
     }
 
@@ -103,6 +107,8 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
             "this domain's id is unknown (no domid in the HVM CPUID leaf, and /proc/xen/capabilities does not say control_d)"
         case .interrupted(let s):
             "interrupted by signal \(s); every port, grant and mapping was released"
+        case .unsafeHere(let why):
+            "refused here: \(why)"
         }
     }
 }

@@ -15,7 +15,8 @@ struct EventChannelCommand: ParsableCommand {
 /// The exit statuses of the two PV self-tests (README, "PV self-tests"): one per failure kind.
 enum SelfTestExit {
     /// 0 passed; 66 module not loaded; 77 no permission; 3 Xen or the kernel refused a step;
-    /// 4 the round trip failed; 69 this domain's id unknown; 128 + N interrupted by signal N.
+    /// 4 the round trip failed; 69 this domain's id unknown; 78 refused where it is known to harm
+    /// the system; 128 + N interrupted by signal N.
     static func status(_ failure: SelfTestFailure?) -> Int32 {
         switch failure {
         case nil: ExitStatus.success.rawValue
@@ -25,6 +26,7 @@ enum SelfTestExit {
         case .roundTripFailed: 4
         case .domainUnknown: ExitStatus.unavailable.rawValue
         case .interrupted(let signal): 128 + signal
+        case .unsafeHere: ExitStatus.refused.rawValue
         }
     }
 
@@ -33,7 +35,7 @@ enum SelfTestExit {
     /// prints only the line: there is no result, and an error never comes with partial output.
     static func finish(_ rendered: String, _ failure: SelfTestFailure?) throws {
         switch failure {
-        case .moduleNotLoaded, .noPermission, .domainUnknown: break
+        case .moduleNotLoaded, .noPermission, .domainUnknown, .unsafeHere: break
         default: print(rendered)
         }
         if let failure {

@@ -145,3 +145,15 @@ struct SelfDomainTests {
         #expect(SelfDomain.resolve(system: system, cpuid: Table(leaves: [:])) == nil)
     }
 }
+
+/// The contexts where this project refuses the grant self-test (this project's policy, seen in the stage).
+struct GrantTableRefusalTests {
+    @Test func refusedInAPVHDom0Only() {
+        let dom0 = SelfDomain(id: 0, source: .hvmCPUIDLeaf)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: dom0) != nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "PV", domain: SelfDomain(id: 0, source: .controlDomain)) == nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: SelfDomain(id: 1, source: .hvmCPUIDLeaf)) == nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "HVM", domain: SelfDomain(id: 2, source: .hvmCPUIDLeaf)) == nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: nil, domain: nil) == nil)
+    }
+}

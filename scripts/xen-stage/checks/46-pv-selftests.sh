@@ -113,6 +113,13 @@ case "$XS_ENV" in
 		xs_expect pv-domu.grant-table.status 69 "$(cat gt.rc)"
 		one_line pv-domu.grant-table gt.err "this domain's id is unknown"
 		return 0 ;;
+	# The first stage run (2026-12-02): the mapping of dom0's own grant showed other bytes (status
+	# 4) and the process's exit then oopsed Linux 6.1 (exit_mmap), on 4.17 and 4.20: refused there.
+	pvh-dom0*)
+		xs_expect pvh-dom0.grant-table.status 78 "$(cat gt.rc)"
+		one_line pvh-dom0.grant-table gt.err "refused here: mapping its own grant in a PVH dom0 oopsed Linux 6.1"
+		xs_expect pvh-dom0.grant-table.stdout "" "$(cat gt.out)"
+		return 0 ;;
 esac
 xs_json_flatten < gt.out > gt.flat
 xs_expect grant-table.status 0 "$(cat gt.rc)"
