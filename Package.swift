@@ -13,6 +13,8 @@
 //   PrivcmdHypercalls  read-only hypercalls through /dev/xen/privcmd, xen_version decoded
 //   PVExtensions       the inventory of PV extensions (available, in use) and of each disk and NIC
 //                      (PV frontend or emulated device), with the I/O verdict, read from sysfs/procfs
+//   PVFoundations      self-tests of the two PV foundations from user space: an event-channel loopback
+//                      through /dev/xen/evtchn, a grant mapped back through /dev/xen/gntalloc and gntdev
 // Internal to the package (not products):
 //   CXenShim           the few instructions Swift cannot emit (cpuid, forced-emulation cpuid, stub calls, ioctl)
 //   Rendering          JSON and hex text the CLI prints
@@ -38,6 +40,7 @@ let package = Package(
         .library(name: "HypercallPageInstall", targets: ["HypercallPageInstall"]),
         .library(name: "PrivcmdHypercalls", targets: ["PrivcmdHypercalls"]),
         .library(name: "PVExtensions", targets: ["PVExtensions"]),
+        .library(name: "PVFoundations", targets: ["PVFoundations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +61,7 @@ let package = Package(
         .target(name: "HypercallPageInstall",
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),
         .target(name: "PrivcmdHypercalls", dependencies: ["XenSystem", "XenInterface", "ABI64", "Rendering"]),
+        .target(name: "PVFoundations", dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "Rendering"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .target(name: "PVExtensions", dependencies: ["CPUIDProbe", "XenInterface", "XenSystem", "Rendering"]),
         .target(name: "Fleet", dependencies: ["CPUIDProbe", "XenSystem", "Rendering"]),
@@ -65,7 +69,7 @@ let package = Package(
             name: "xen-detect",
             dependencies: [
                 "CPUIDProbe", "HypercallPage", "HypercallPageInstall", "PrivcmdHypercalls", "HypercallPlan", "Fleet",
-                "PVExtensions",
+                "PVExtensions", "PVFoundations",
                 "ABI32", "ABI64", "XenCompat", "XenInterface", "XenSystem", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -92,6 +96,8 @@ let package = Package(
         .testTarget(name: "PrivcmdHypercallsTests",
                     dependencies: ["PrivcmdHypercalls", "HypercallPage", "HypercallPageInstall", "XenInterface", "XenSystem",
                                    "XenSystemTesting", "Rendering"]),
+        .testTarget(name: "PVFoundationsTests",
+                    dependencies: ["PVFoundations", "XenSystem", "XenSystemTesting", "CPUIDProbe", "Rendering"]),
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PVExtensionsTests",
@@ -108,7 +114,7 @@ let package = Package(
 
 // Strict memory safety (SE-0458) for every Swift module of the toolkit: each unsafe construct must
 // be marked `unsafe`, so the compiler shows where they are. They live in XenSystem's raw layer
-// only (LinuxSystem*.swift, Processor.swift, UncheckedBytes.swift); scripts/test.sh fails
+// only (LinuxSystem*.swift, LinuxXenDevices.swift, Processor.swift, UncheckedBytes.swift); scripts/test.sh fails
 // the build of the tests when a warning or an `unsafe` appears anywhere else.
 for target in package.targets where !target.isTest && target.name != "CXenShim" && target.name != "ABITestSupport" {
     target.swiftSettings = (target.swiftSettings ?? []) + [.strictMemorySafety()]

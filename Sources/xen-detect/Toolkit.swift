@@ -25,6 +25,8 @@ struct Toolkit: ParsableCommand {
             HypercallCommand.self,
             HypercallPageCommand.self,
             ExtensionsCommand.self,
+            EventChannelCommand.self,
+            GrantTableCommand.self,
             ABICommand.self,
             VersionCommand.self,
         ]

@@ -14,6 +14,7 @@ import Testing
         "Sources/XenSystem/LinuxSystem+Hypervisor.swift",
         "Sources/XenSystem/LinuxSystem+Directories.swift",
         "Sources/XenSystem/LinuxSystemCommandLine.swift",
+        "Sources/XenSystem/LinuxXenDevices.swift",  // /dev/xen/evtchn, gntalloc, gntdev
         "Sources/XenSystem/Processor.swift",
         "Sources/XenSystem/UncheckedBytes.swift",
         "Sources/XenSystem/Errno.swift",  // strerror's C string

@@ -221,6 +221,21 @@ import XenCompat
             arguments: ["hypercall", "xen_version", "bogus"],
             error: "unknown xen_version sub-op 'bogus' (one of: version, extraversion, compile_info, capabilities, changeset, platform_parameters, get_features, pagesize, guest_handle, commandline, build_id)",
             status: 64),
+        // The PV self-tests (this host has no Xen, so no /dev/xen/evtchn or gntalloc).
+        Row(id: "event-channel-no-device", what: "/dev/xen/evtchn missing (not a Xen guest, or no xen-evtchn)",
+            arguments: ["event-channel", "selftest"],
+            error: "/dev/xen/evtchn is absent: the xen-evtchn module is not loaded (modprobe xen-evtchn)", status: 66,
+            nonXenHostOnly: true),
+        Row(id: "event-channel-rounds-zero", what: "--rounds 0",
+            arguments: ["event-channel", "selftest", "--rounds", "0"],
+            error: "--rounds must be 1 to 1000000, not 0", status: 64),
+        Row(id: "event-channel-rounds-garbage", what: "--rounds that is not a number",
+            arguments: ["event-channel", "selftest", "--rounds", "x"],
+            error: "The value 'x' is invalid for '--rounds <rounds>'", status: 64),
+        Row(id: "grant-table-no-device", what: "/dev/xen/gntalloc missing (not a Xen guest, or no xen-gntalloc)",
+            arguments: ["grant-table", "selftest", "--json"],
+            error: "/dev/xen/gntalloc is absent: the xen-gntalloc module is not loaded (modprobe xen-gntalloc)", status: 66,
+            nonXenHostOnly: true),
         // No row passes the enabling flag (Binary.run refuses it): on a Xen HVM/PVH guest the
         // binary would write the MSR. Without it, every refusal before the flag check is reachable;
         // on a host that is not a Xen guest that is detection (HypercallPageInstaller.check's order).

@@ -217,6 +217,15 @@ for m in xenfs xen-privcmd msr cpuid; do
 	add_module "$rel"
 done
 printf '%s\n' "${module_order[@]}" > "$staging/xs/modules.order"
+# Packed but not loaded at boot: checks/46-pv-selftests.sh first proves the self-tests' "module not
+# loaded" answer, then loads them (xs_load_pv_modules, guest/lib.sh).
+module_order=()
+for m in xen-evtchn xen-gntalloc xen-gntdev; do
+	rel=$(grep -o "^[^:]*/$m\.ko[^:]*" "$moddir/modules.dep" | head -n 1)
+	[ -n "$rel" ] || die "module $m not found in $moddir"
+	add_module "$rel"
+done
+printf '%s\n' "${module_order[@]}" > "$staging/xs/pv-modules.order"
 
 cp "$here/guest/init" "$staging/init"
 cp "$here/guest/lib.sh" "$staging/xs/lib.sh"

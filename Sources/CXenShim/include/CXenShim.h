@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <getopt.h>  /* getopt_long for the drop-in's exact option parsing */
+#include "CXenShimXenDevices.h"  /* the ioctls of /dev/xen/evtchn, gntalloc and gntdev */
 
 #ifdef __cplusplus
 extern "C" {

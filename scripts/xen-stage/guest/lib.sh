@@ -154,6 +154,15 @@ xs_emit_file() {
 	rm -f "$_xs_f"
 }
 
+# xs_load_pv_modules: loads xen-evtchn, xen-gntalloc and xen-gntdev (packed by run.sh, listed in
+# /xs/pv-modules.order) unless already loaded; a failure is one line on the console.
+xs_load_pv_modules() {
+	for _xs_m in $(cat /xs/pv-modules.order 2> /dev/null); do
+		[ -d "/sys/module/$(echo "$_xs_m" | tr - _)" ] && continue
+		insmod "/xs/modules/$_xs_m.ko" 2> "$XS_TMP/.insmod.err" || echo "xs: insmod $_xs_m: $(cat "$XS_TMP/.insmod.err")"
+	done
+}
+
 # xs_run OUTPREFIX CMD...: runs CMD with stdout, stderr and status in OUTPREFIX.{out,err,rc}.
 xs_run() {
 	_xs_p=$1
