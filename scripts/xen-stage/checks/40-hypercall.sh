@@ -145,36 +145,6 @@ case "$(value guest_handle)" in
 	*) xs_fail guest_handle.uuid "'$(value guest_handle)'" ;;
 esac
 
-# The non-truncating sub-ops of Xen 4.20 (public/version.h: XENVER_extraversion2 = 11 ...
-# commandline2 = 14, a xen_varbuf each). Xen 4.17's do_xen_version has no case for them and
-# returns -ENOSYS (xen/common/kernel.c): "not offered", by name, status 3 (Xen returned an error).
-# On 4.20 they answer the whole string (xenver_varbuf_op), so each equals its truncating
-# counterpart when that one's fixed array held it all, and rc is its length in bytes; in a domU
-# commandline2 is XSM_PRIV like commandline (xsm/dummy.h of 4.20) and do_xen_version returns -EPERM.
-for s2 in extraversion2 capabilities2 changeset2 commandline2; do
-	s1=${s2%2}
-	xs_run "$s2" hc xen_version "$s2" --json
-	xs_json_flatten < "$s2.out" > "$s2.flat"
-	xs_run "$s2.text" hc xen_version "$s2"
-	if [ "$XS_XEN" = 4.17 ]; then
-		xs_expect "$s2.status" 3 "$(cat "$s2.rc")"
-		xs_expect "$s2.errno" ENOSYS "$(xs_json_get "$s2.flat" errno)"
-		xs_expect "$s2.verdict" notOffered "$(xs_json_get "$s2.flat" verdict)"
-		xs_expect "$s2.line" "xen_version $s2: not offered by Xen 4.17: ENOSYS" "$(cat "$s2.text.out")"
-	elif [ -n "$domu" ] && [ "$s2" = commandline2 ]; then
-		xs_expect "domu.$s2.status" 3 "$(cat "$s2.rc")"
-		xs_expect "domu.$s2.errno" EPERM "$(xs_json_get "$s2.flat" errno)"
-		xs_expect "domu.$s2.verdict" refusedByPolicy "$(xs_json_get "$s2.flat" verdict)"
-		xs_expect "domu.$s2.line" "xen_version $s2: -EPERM (Operation not permitted) [refused by Xen's policy for this domain]" "$(cat "$s2.text.out")"
-	else
-		xs_expect "$s2.status" 0 "$(cat "$s2.rc")"
-		xs_expect "$s2.verdict" answered "$(xs_json_get "$s2.flat" verdict)"
-		xs_expect "$s2.equals-$s1" "$(value "$s1")" "$(xs_json_get "$s2.flat" value)"
-		xs_expect "$s2.rc-is-length" "$(printf '%s' "$(value "$s1")" | wc -c | tr -d ' ')" "$(xs_json_get "$s2.flat" rc)"
-		xs_expect "$s2.line" "xen_version $s2: $(value "$s1")" "$(cat "$s2.text.out")"
-	fi
-done
-
 # The whole read-only set: every object succeeds; the current reservation is dom0's pages.
 xs_run selftest hc selftest --json
 xs_json_flatten < selftest.out > selftest.flat
