@@ -216,7 +216,7 @@ import XenCompat
             nonXenHostOnly: true),
         Row(id: "hypercall-unknown-subop", what: "an unknown xen_version sub-op",
             arguments: ["hypercall", "xen_version", "bogus"],
-            error: "unknown xen_version sub-op 'bogus' (one of: version, extraversion, compile_info, capabilities, changeset, platform_parameters, get_features, pagesize, guest_handle, commandline, build_id)",
+            error: "unknown xen_version sub-op 'bogus' (one of: version, extraversion, compile_info, capabilities, changeset, platform_parameters, get_features, pagesize, guest_handle, commandline, build_id, extraversion2, capabilities2, changeset2, commandline2)",
             status: 64),
         // No row passes the enabling flag (Binary.run refuses it): on a Xen HVM/PVH guest the
         // binary would write the MSR. Without it, every refusal before the flag check is reachable;
