@@ -14,6 +14,8 @@ refuse_in_ci() {  # $1: what was skipped
   fi
 }
 
+echo "== Xen 4.20's public headers (Debian 13's libxen-dev), which the generator and the layout proofs read"
+bash scripts/xen-stage/fetch-xen-4.20.sh --headers
 echo "== unit and CLI tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -1,13 +1,18 @@
 import XenInterface
 
 /// What one read-only call came to, as `hypercall selftest` reports it: Xen answered; Xen's policy
-/// for this kind of domain refused it, the documented way; or it failed (any other error, or an
-/// answer that does not decode).
+/// for this kind of domain refused it, the documented way; this Xen release does not offer the
+/// sub-op (one a newer release introduced); or it failed (any other error, or an answer that does
+/// not decode).
 public enum CallVerdict: Sendable, Equatable {
     /// Xen answered with a value.
     case answered
     /// Xen's policy refused the call for this domain; the reason cites the Xen source.
     case refusedByPolicy(reason: String)
+    /// The running Xen is older than the release that introduced the sub-op and answered -ENOSYS,
+    /// as do_xen_version does for a sub-op it does not know (xen/common/kernel.c); the reason
+    /// names both releases.
+    case notOffered(reason: String)
     /// Any other error, or a malformed answer; the reason says which.
     case failed(reason: String)
 
@@ -26,12 +31,19 @@ public enum XenVersionPolicy {
     /// What xen_deny() returns (xen/common/version.c), in place of a denied string.
     public static let deniedText = "<denied>"
 
-    /// The verdict on `answer`.
-    public static func verdict(_ answer: XenVersionAnswer) -> CallVerdict {
+    /// The verdict on `answer`, from a Xen of release `running` (XENVER_version's; nil when unknown).
+    public static func verdict(_ answer: XenVersionAnswer, running: XenRelease? = nil) -> CallVerdict {
         if let errno = answer.result.errno {
-            if answer.op == .build_id, errno == .EPERM {
-                return .refusedByPolicy(reason: "XENVER_build_id needs a privileged domain under Xen's default XSM policy "
+            if answer.op == .build_id || answer.op == .commandline2, errno == .EPERM {
+                return .refusedByPolicy(reason: "XENVER_\(answer.op.name) needs a privileged domain under Xen's default XSM policy "
                     + "(xsm/dummy.h xsm_xen_version: XSM_PRIV; common/kernel.c returns -EPERM)")
+            }
+            // A sub-op newer than the running Xen: do_xen_version's `return -ENOSYS` for one it
+            // lacks (xen/common/kernel.c, 4.17 and 4.20 alike). Only when the running release is
+            // known to be older: a 4.20 answering -ENOSYS to a 4.20 sub-op has failed.
+            if errno == .ENOSYS, let running, running < answer.op.since {
+                return .notOffered(reason: "not offered by Xen \(running): ENOSYS (XENVER_\(answer.op.name) is new in Xen "
+                    + "\(answer.op.since)'s public/version.h; xen/common/kernel.c do_xen_version answers -ENOSYS for a sub-op it lacks)")
             }
             return .failed(reason: "-\(errno.name) (\(errno.text))")
         }

@@ -105,24 +105,31 @@ public final class PrivcmdHypercaller {
         return HypercallResult(rc: system.privcmdHypercall(privcmd, op: UInt64(op.rawValue), arguments: arguments))
     }
 
-    /// Runs `body` with a zeroed one-page argument buffer holding `input` at its start, and
+    /// The largest argument buffer: 17 pages, a xen_varbuf header and the 64 KiB Xen's
+    /// xenver_varbuf_op answers at most (xen/common/kernel.c of 4.20: larger is -E2BIG).
+    package static let maximumBufferLength = 17 * XEN_PAGE_SIZE
+
+    /// Runs `body` with a zeroed argument buffer of whole pages (one, or as many as `input` and
+    /// `outputCount` need, up to `maximumBufferLength`) holding `input` at its start, and
     /// returns the buffer's `outputCount` first bytes afterwards with the body's result.
     package func withBuffer(input: [UInt8], outputCount: Int,
                            _ body: (UInt64) throws(HypercallError) -> HypercallResult)
         throws(HypercallError) -> (HypercallResult, [UInt8]) {
-        guard input.count <= XEN_PAGE_SIZE, outputCount <= XEN_PAGE_SIZE else {
-            throw HypercallError(.usage, "argument buffer larger than a page")
+        let needed = max(input.count, outputCount, 1)
+        guard needed <= Self.maximumBufferLength else {
+            throw HypercallError(.usage, "argument buffer of \(needed) bytes larger than \(Self.maximumBufferLength)")
         }
+        let length = (needed + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE * XEN_PAGE_SIZE
         let region: MappedRegion
         do {
             if let bufferDevice {
-                region = try system.mapDevice(bufferDevice, path: Self.bufferDevicePath, length: XEN_PAGE_SIZE)
+                region = try system.mapDevice(bufferDevice, path: Self.bufferDevicePath, length: length)
             } else {
-                region = try system.mapLockedAnonymous(length: XEN_PAGE_SIZE)
+                region = try system.mapLockedAnonymous(length: length)
             }
         } catch { throw HypercallError(error) }
         defer { region.release() }
-        guard system.store(region, offset: 0, [UInt8](repeating: 0, count: XEN_PAGE_SIZE)),
+        guard system.store(region, offset: 0, [UInt8](repeating: 0, count: length)),
               system.store(region, offset: 0, input)
         else { throw HypercallError(.system, "argument buffer not writable") }
         let result = try body(region.address)

@@ -5,7 +5,8 @@ import XenInterface
 public enum XenVersionValue: Sendable, Equatable {
     /// XENVER_version: major << 16 | minor.
     case version(major: UInt32, minor: UInt32)
-    /// extraversion, capabilities, changeset, commandline: a NUL-terminated string.
+    /// extraversion, capabilities, changeset, commandline: a NUL-terminated string; their
+    /// 4.20 counterparts extraversion2 ... commandline2: the xen_varbuf's bytes, without a NUL.
     case text(String)
     /// XENVER_compile_info.
     case compileInfo(compiler: String, compileBy: String, compileDomain: String, compileDate: String)
@@ -83,6 +84,11 @@ public enum XenVersionDecoding {
             let body = b.dropFirst(XenVersionLayout.buildID.size)
             guard rc <= Int64(body.count) else { return nil }
             return .buildID(Array(body.prefix(Int(rc))))
+        case .extraversion2, .capabilities2, .changeset2, .commandline2:
+            // xen_varbuf: rc bytes of buf after len, no NUL (public/version.h of 4.20).
+            let body = b.dropFirst(XenVersionLayout.varbuf.size)
+            guard rc <= Int64(body.count) else { return nil }
+            return .text(String(decoding: body.prefix(Int(rc)), as: UTF8.self))
         }
     }
 
@@ -99,6 +105,7 @@ public enum XenVersionDecoding {
         case .guest_handle: return XenArrayTypedef.xen_domain_handle_t
         case .commandline: return XenArrayTypedef.xen_commandline_t
         case .build_id: return XenVersionLayout.buildID.size
+        case .extraversion2, .capabilities2, .changeset2, .commandline2: return XenVersionLayout.varbuf.size
         }
     }
 }
@@ -111,6 +118,8 @@ enum XenVersionLayout {
     static let featureInfo = StructDescription.xen_feature_info.layout64
     /// `len` before the flexible `buf[]`: the structure's size is the offset of `buf`.
     static let buildID = StructDescription.xen_build_id.layout64
+    /// `len` before the flexible `buf[]` (Xen 4.20's xen_varbuf): the same shape as xen_build_id.
+    static let varbuf = StructDescription.xen_varbuf.layout64
     static let memoryDomain = StructDescription.xen_memory_domain.layout64
 
     /// `layout` with `fields` set, the rest zero.
@@ -189,12 +198,38 @@ extension PrivcmdHypercaller {
                 address throws(HypercallError) in try call(.xen_version, [subop, address])
             }
             return XenVersionAnswer(op: op, result: r, value: XenVersionDecoding.decode(op, rc: r.rc, buffer: out))
+        case .extraversion2, .capabilities2, .changeset2, .commandline2:
+            // xen/common/kernel.c of 4.20, xenver_varbuf_op: a NULL argument returns the length
+            // (Xen's policy may refuse first: -EPERM; a Xen before 4.20 answers -ENOSYS); then a
+            // xen_varbuf whose len is that length receives the bytes, and rc is how many.
+            let size = try call(.xen_version, [subop, 0])
+            guard size.rc >= 0, size.errno == nil else { return XenVersionAnswer(op: op, result: size, value: nil) }
+            let header = XenVersionLayout.varbuf.size
+            guard size.rc <= Int64(Self.maximumBufferLength - header) else {
+                throw HypercallError(.badInput, "XENVER_\(op.name) of \(size.rc) bytes does not fit \(Self.maximumBufferLength) bytes")
+            }
+            let input = XenVersionLayout.encode(XenVersionLayout.varbuf, ["len": UInt64(size.rc)])
+            let (r, out) = try withBuffer(input: input, outputCount: header + Int(size.rc)) {
+                address throws(HypercallError) in try call(.xen_version, [subop, address])
+            }
+            return XenVersionAnswer(op: op, result: r, value: XenVersionDecoding.decode(op, rc: r.rc, buffer: out))
         default:
             let (r, out) = try withBuffer(input: [], outputCount: XenVersionDecoding.bufferSize(op)) {
                 address throws(HypercallError) in try call(.xen_version, [subop, address])
             }
             return XenVersionAnswer(op: op, result: r, value: XenVersionDecoding.decode(op, rc: r.rc, buffer: out))
         }
+    }
+
+    /// The release of the Xen answering (XENVER_version: major << 16 | minor); nil when it fails.
+    public func runningRelease() throws(HypercallError) -> XenRelease? {
+        Self.release(of: try xenVersion(.version))
+    }
+
+    /// The release an XENVER_version answer names; nil for another sub-op or a failed call.
+    public static func release(of answer: XenVersionAnswer) -> XenRelease? {
+        guard case .version(let major, let minor)? = answer.value else { return nil }
+        return XenRelease(major: major, minor: minor)
     }
 
     /// Issues one of the other read-only hypercalls; the value is the return value.

@@ -48,9 +48,20 @@ public enum Catalog {
         .vcpu_hvm_x86_32, .vcpu_hvm_x86_64, .vcpu_hvm_context,
     ]
 
-    /// The structure with C tag `name` (with or without a leading `struct `).
+    /// The structures only a release newer than `XenRelease.baseline` defines, by the release whose
+    /// headers introduced them (`structures` holds the baseline's).
+    public static let introduced: [(since: XenRelease, structure: StructDescription)] = [
+        (.xen4_20, .xen_varbuf),  // public/version.h of 4.20
+    ]
+
+    /// The structures Xen `release`'s headers define: the baseline's and those introduced up to `release`.
+    public static func structures(in release: XenRelease) -> [StructDescription] {
+        structures + introduced.filter { $0.since <= release }.map(\.structure)
+    }
+
+    /// The structure with C tag `name` (with or without a leading `struct `), of any release.
     public static func structure(_ name: String) -> StructDescription? {
         let tag = name.hasPrefix("struct ") ? String(name.dropFirst(7)) : name
-        return structures.first { $0.name == tag }
+        return structures.first { $0.name == tag } ?? introduced.first { $0.structure.name == tag }?.structure
     }
 }

@@ -458,6 +458,11 @@ extension StructDescription {
     /// XENVER_build_id's argument: the buffer size in, Xen's build id (length and bytes) out.
     /// `unsigned char buf[]` (a flexible array) occupies no bytes and is left out.
     public static let xen_build_id = StructDescription("xen_build_id", "version.h", [.u32("len")])
+    /// `struct xen_varbuf` (public/version.h, since Xen 4.20).
+    /// The argument of XENVER_extraversion2, capabilities2, changeset2 and commandline2 (and, in
+    /// 4.20's xen/common/kernel.c, of build_id): the buffer size in, that many bytes out, no NUL.
+    /// `unsigned char buf[]` (a flexible array) occupies no bytes and is left out.
+    public static let xen_varbuf = StructDescription("xen_varbuf", "version.h", [.u32("len")])
 
     // MARK: public/callback.h
 

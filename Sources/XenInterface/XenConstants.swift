@@ -29,6 +29,15 @@ public enum XenVersionOp: String, CaseIterable, Sendable {
     case commandline
     /// `XENVER_build_id`: fills xen_build_id_t { uint32_t len; unsigned char buf[]; }, len set by the caller.
     case build_id
+    /// `XENVER_extraversion2` (since Xen 4.20): fills a xen_varbuf (the length protocol of
+    /// `usesVariableBuffer`) with the whole extraversion, no NUL.
+    case extraversion2
+    /// `XENVER_capabilities2` (since Xen 4.20): the capabilities in a xen_varbuf, untruncated.
+    case capabilities2
+    /// `XENVER_changeset2` (since Xen 4.20): the changeset in a xen_varbuf, untruncated.
+    case changeset2
+    /// `XENVER_commandline2` (since Xen 4.20): Xen's command line in a xen_varbuf, untruncated.
+    case commandline2
 
     /// The name without the `XENVER_` prefix, as the CLI spells it.
     public var name: String { rawValue }
@@ -47,6 +56,32 @@ public enum XenVersionOp: String, CaseIterable, Sendable {
         case .guest_handle: XENVER.guest_handle
         case .commandline: XENVER.commandline
         case .build_id: XENVER.build_id
+        case .extraversion2: XENVER.extraversion2
+        case .capabilities2: XENVER.capabilities2
+        case .changeset2: XENVER.changeset2
+        case .commandline2: XENVER.commandline2
+        }
+    }
+
+    /// The oldest release whose public/version.h defines it (the generator's `since`).
+    public var since: XenRelease {
+        XenConstantGroup.named("xen_version")?.constant(of: number)?.since ?? .baseline
+    }
+
+    /// True for the non-truncating sub-ops of Xen 4.20 (public/version.h): a NULL argument asks
+    /// for the length, then a xen_varbuf of that `len` receives that many bytes, no NUL, and the
+    /// return value is the count written (xen/common/kernel.c, xenver_varbuf_op).
+    public var usesVariableBuffer: Bool { truncatingCounterpart != nil }
+
+    /// The older, truncating sub-op that answers the same string into a fixed array
+    /// (extraversion2 → extraversion), nil for the others.
+    public var truncatingCounterpart: XenVersionOp? {
+        switch self {
+        case .extraversion2: .extraversion
+        case .capabilities2: .capabilities
+        case .changeset2: .changeset
+        case .commandline2: .commandline
+        default: nil
         }
     }
 
@@ -117,6 +152,41 @@ public enum XenArrayTypedef {
 
 /// public/features.h `XENFEAT_NR_SUBMAPS`: how many 32-bit submaps XENVER_get_features reports.
 public let XENFEAT_NR_SUBMAPS: UInt32 = 1
+
+/// One XENFEAT_* bit a guest saw set, named as one release's public/features.h names it.
+public struct XenFeatureBit: Sendable, Equatable {
+    /// The feature number: bit `number % 32` of submap `number / 32`.
+    public let number: UInt32
+    /// The header's name without `XENFEAT_`; nil when the release's headers do not name the bit
+    /// (unknown, shown by number).
+    public let name: String?
+    /// The release that introduced the name, when it is newer than `XenRelease.baseline`.
+    public let since: XenRelease?
+
+    /// Feature `number`, named `name` (nil: unknown) since `since` (nil: the baseline).
+    public init(number: UInt32, name: String?, since: XenRelease?) {
+        self.number = number
+        self.name = name
+        self.since = since
+    }
+
+    /// The bits set in `submaps` (submap i holds features 32·i ..< 32·i + 32), each named as Xen
+    /// `release`'s headers name it: a number those headers lack, or one only a newer release
+    /// names (a bit 18 set by a 4.17 Xen), has no name. `release` nil: any release's names.
+    public static func set(in submaps: [UInt32], release: XenRelease?) -> [XenFeatureBit] {
+        let group = XenConstantGroup.named("xen_feature")
+        var bits: [XenFeatureBit] = []
+        for (index, submap) in submaps.enumerated() {
+            for bit in 0..<32 where submap & (1 << UInt32(bit)) != 0 {
+                let number = UInt32(index) * 32 + UInt32(bit)
+                let known = group?.constant(of: number).flatMap { c in release.map { c.isDefined(in: $0) } ?? true ? c : nil }
+                bits.append(XenFeatureBit(number: number, name: known?.name,
+                                          since: known.flatMap { $0.since == .baseline ? nil : $0.since }))
+            }
+        }
+        return bits
+    }
+}
 
 /// public/xen.h `DOMID_SELF` (a domid_t, 16 bits): "used in certain contexts to refer to oneself".
 public let DOMID_SELF: UInt16 = 0x7FF0

@@ -38,7 +38,9 @@ struct XenVersionSubcommand: ParsableCommand {
         if try caller.kernelBlocks(answer) {
             throw HypercallError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
         }
-        let row = HypercallOutcome(answer)
+        // The running release names the feature bits and tells a sub-op this Xen lacks (-ENOSYS).
+        let needsRelease = op == .get_features || (op.since > .baseline && answer.result.errno == .ENOSYS)
+        let row = HypercallOutcome(answer, running: needsRelease ? try caller.runningRelease() : nil)
         print(json ? row.json.rendered : row.line)
         if row.failed { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
     }
@@ -51,9 +53,11 @@ struct HypercallSelftest: ParsableCommand {
         abstract: "Every xen_version sub-op, memory_op maximum_ram_page and current_reservation, sched_op yield.",
         discussion: """
             Each call is answered, refused by Xen's policy for this kind of domain (Xen's default \
-            XSM policy gives XENVER_build_id and XENVER_commandline to privileged domains only: \
-            -EPERM and "<denied>" in a domU), or failed (any other error, or an answer that does not \
-            decode). Exit 0 when nothing failed, 3 when something did.
+            XSM policy gives XENVER_build_id, XENVER_commandline and XENVER_commandline2 to \
+            privileged domains only: -EPERM and "<denied>" in a domU), not offered by this Xen \
+            release (the sub-ops Xen 4.20 introduced, extraversion2 to commandline2, answer -ENOSYS \
+            on 4.17), or failed (any other error, or an answer that does not decode). Exit 0 when \
+            nothing failed, 3 when something did.
             """
     )
 
@@ -63,13 +67,15 @@ struct HypercallSelftest: ParsableCommand {
     func run() throws {
         let caller = try PrivcmdHypercaller(system: LinuxSystem())
         var rows: [HypercallOutcome] = []
+        var running: XenRelease?
         for op in XenVersionOp.allCases {
             let answer = try caller.xenVersion(op)
             // XENVER_version comes first: its EPERM means the kernel blocks every call.
-            if op == .version, try caller.kernelBlocks(answer) {
-                throw HypercallError(.permission, PrivcmdHypercaller.kernelBlocksMessage)
+            if op == .version {
+                if try caller.kernelBlocks(answer) { throw HypercallError(.permission, PrivcmdHypercaller.kernelBlocksMessage) }
+                running = PrivcmdHypercaller.release(of: answer)
             }
-            rows.append(HypercallOutcome(answer))
+            rows.append(HypercallOutcome(answer, running: running))
         }
         for query in ReadOnlyQuery.allCases { rows.append(HypercallOutcome(query, try caller.readOnly(query))) }
         if json {
@@ -77,9 +83,12 @@ struct HypercallSelftest: ParsableCommand {
         } else {
             for row in rows { print(row.line) }
             let refused = rows.filter { if case .refusedByPolicy = $0.verdict { true } else { false } }
+            let notOffered = rows.filter { if case .notOffered = $0.verdict { true } else { false } }
             let failed = rows.filter(\.verdict.isFailure)
-            print("selftest: \(rows.count - refused.count - failed.count) answered, \(refused.count) refused by Xen's policy "
-                + "for this domain\(refused.isEmpty ? "" : " (" + refused.map(\.subop).joined(separator: ", ") + ")"), \(failed.count) failed")
+            func list(_ rows: [HypercallOutcome]) -> String { rows.isEmpty ? "" : " (" + rows.map(\.subop).joined(separator: ", ") + ")" }
+            print("selftest: \(rows.count - refused.count - notOffered.count - failed.count) answered, \(refused.count) refused by "
+                + "Xen's policy for this domain\(list(refused)), \(notOffered.count) not offered by Xen "
+                + "\(running?.description ?? "(version unknown)")\(list(notOffered)), \(failed.count) failed")
         }
         if rows.contains(where: \.verdict.isFailure) { throw ExitCode(ExitStatus.hypercallFailed.rawValue) }
     }

@@ -28,6 +28,23 @@ import XenInterface
         #expect(try Self.proof.memberOrderMismatches() == [])
     }
 
+    /// Xen 4.20's headers (Debian 13's libxen-dev): every structure of the baseline keeps its
+    /// layout and member order there, xen_varbuf (4.20 only) has the catalog's, and every number,
+    /// the 4.20-only ones included, is 4.20's.
+    static var proof420: LayoutProof {
+        LayoutProof(bits: 64, architecture: .x86_64, release: .xen4_20) { $0.layout64 }
+    }
+
+    @Test func everyStructureMatchesGccOn420() throws {
+        #expect(Self.proof420.covered.contains { $0.description.name == "xen_varbuf" })
+        #expect(try Self.proof420.layoutMismatches() == [])
+        #expect(try Self.proof420.memberOrderMismatches() == [])
+    }
+
+    @Test func constantsMatchHeadersOn420() throws {
+        #expect(try Self.proof420.constantMismatches() == [])
+    }
+
     /// The committed constant tables are what the generator writes from today's headers.
     @Test func generatedConstantsAreFresh() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

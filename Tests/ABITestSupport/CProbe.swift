@@ -19,7 +19,8 @@ package enum CProbe {
     package static let interfaceVersion = "0x00040e00"
 
     package static func source(_ layouts: [(description: StructDescription, layout: StructLayout)],
-                              constants: [XenConstantGroup] = XenConstantGroup.all) -> String {
+                              constants: [XenConstantGroup] = XenConstantGroup.all,
+                              release: XenRelease = .baseline) -> String {
         var lines = [
             "#define __XEN_INTERFACE_VERSION__ \(interfaceVersion)",
             "#include <stdio.h>",
@@ -41,7 +42,7 @@ package enum CProbe {
             }
         }
         for group in constants {
-            for constant in group.constants {
+            for constant in group.constants where constant.isDefined(in: release) {
                 lines.append("    C(\(group.prefix)\(constant.name));")
             }
         }

@@ -1,8 +1,34 @@
 import Foundation
 import XenInterface
 
+/// Where the public headers of each Xen release are: Debian 12's libxen-dev (/usr/include/xen,
+/// Xen 4.17, the baseline) and Debian 13's (Xen 4.20), which
+/// `scripts/xen-stage/fetch-xen-4.20.sh --headers` unpacks into $XS_XEN_420_CACHE/headers
+/// (default .xen-stage/xen-4.20/headers), as scripts/abi/gen-constants.py reads them.
+public enum XenHeaderTree {
+    /// The package's root directory (three levels above this file).
+    static var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// gcc's arguments that make `#include <xen/...>` read `release`'s headers; a missing tree
+    /// fails (a proof that cannot run has proven nothing), naming the command that fetches it.
+    public static func includeArguments(_ release: XenRelease) throws -> [String] {
+        if release == .baseline { return [] }
+        guard release == .xen4_20 else { throw HeaderProbe.Failure(description: "no header tree known for Xen \(release)") }
+        let cache = ProcessInfo.processInfo.environment["XS_XEN_420_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? root.appendingPathComponent(".xen-stage/xen-4.20").path
+        let include = cache + "/headers/root/usr/include"
+        guard FileManager.default.fileExists(atPath: include + "/xen/version.h") else {
+            throw HeaderProbe.Failure(description: "no Xen 4.20 headers in \(include)/xen: run scripts/xen-stage/fetch-xen-4.20.sh --headers")
+        }
+        return ["-I", include]
+    }
+}
+
 /// Compiles CProbe's program with gcc against /usr/include/xen (Debian libxen-dev) for one ABI,
-/// runs it, and parses what the real headers say. Shared by ABI32Tests and ABI64Tests.
+/// or against another release's tree (`XenHeaderTree`), runs it, and parses what the real
+/// headers say. Shared by ABI32Tests and ABI64Tests.
 public struct HeaderProbe {
     public struct Member: Equatable, Sendable {
         public let offset: Int
@@ -15,15 +41,17 @@ public struct HeaderProbe {
 
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
-    public static func run(bits: Int, _ layouts: [(description: StructDescription, layout: StructLayout)]) throws -> HeaderProbe {
+    public static func run(bits: Int, release: XenRelease = .baseline,
+                           _ layouts: [(description: StructDescription, layout: StructLayout)]) throws -> HeaderProbe {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("xen-abi-probe-\(bits)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = directory.appendingPathComponent("probe.c")
         let binary = directory.appendingPathComponent("probe")
-        try CProbe.source(layouts).write(to: source, atomically: true, encoding: .utf8)
-        let compile = try execute("/usr/bin/gcc", ["-m\(bits)", "-std=gnu11", "-w", "-o", binary.path, source.path])
+        try CProbe.source(layouts, release: release).write(to: source, atomically: true, encoding: .utf8)
+        let compile = try execute("/usr/bin/gcc", ["-m\(bits)", "-std=gnu11", "-w"] + XenHeaderTree.includeArguments(release)
+                                  + ["-o", binary.path, source.path])
         guard compile.status == 0 else { throw Failure(description: "gcc -m\(bits) failed:\n\(compile.output)") }
         let probe = try execute(binary.path, [])
         guard probe.status == 0 else { throw Failure(description: "probe failed: \(probe.output)") }
@@ -83,7 +111,7 @@ public enum DWARFMembers {
         try leaves(bits: bits).mapValues { $0.map(\.path) }
     }
 
-    public static func leaves(bits: Int) throws -> [String: [Leaf]] {
+    public static func leaves(bits: Int, release: XenRelease = .baseline) throws -> [String: [Leaf]] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xen-abi-dwarf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -92,7 +120,7 @@ public enum DWARFMembers {
         let text = "#define __XEN_INTERFACE_VERSION__ \(CProbe.interfaceVersion)\n#include <stdint.h>\n"
             + CProbe.headers.map { "#include <xen/\($0)>\n" }.joined()
         try text.write(to: source, atomically: true, encoding: .utf8)
-        let compile = try HeaderProbe.execute("/usr/bin/gcc", ["-m\(bits)", "-g", "-fno-eliminate-unused-debug-types",
+        let compile = try HeaderProbe.execute("/usr/bin/gcc", ["-m\(bits)"] + XenHeaderTree.includeArguments(release) + ["-g", "-fno-eliminate-unused-debug-types",
                                                                "-c", "-o", object.path, source.path])
         guard compile.status == 0 else { throw HeaderProbe.Failure(description: compile.output) }
         let dump = try HeaderProbe.execute("/usr/bin/objdump", ["--dwarf=info", object.path])

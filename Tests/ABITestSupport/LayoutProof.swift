@@ -8,17 +8,21 @@ public struct LayoutProof {
     public let bits: Int
     public let architecture: Architecture
     public let covered: [(description: StructDescription, layout: StructLayout)]
+    /// The release whose headers are the truth (`XenHeaderTree`): its structures and constants are proven.
+    public let release: XenRelease
 
-    public init(bits: Int, architecture: Architecture, layout: (StructDescription) -> StructLayout) {
+    public init(bits: Int, architecture: Architecture, release: XenRelease = .baseline,
+                layout: (StructDescription) -> StructLayout) {
         self.bits = bits
         self.architecture = architecture
-        covered = Catalog.structures.filter { $0.architectures.contains(architecture) }
+        self.release = release
+        covered = Catalog.structures(in: release).filter { $0.architectures.contains(architecture) }
             .map { (description: $0, layout: layout($0)) }
     }
 
     /// Size, alignment, and every member's offset and size, against gcc on the headers.
     public func layoutMismatches() throws -> [String] {
-        let probe = try HeaderProbe.run(bits: bits, covered)
+        let probe = try HeaderProbe.run(bits: bits, release: release, covered)
         var problems: [String] = []
         for (description, layout) in covered {
             guard let real = probe.structs[description.name] else { problems.append("\(description.name) not probed"); continue }
@@ -36,10 +40,11 @@ public struct LayoutProof {
 
     /// Every hypercall/sub-op number and Xen errno value against the headers' macros.
     public func constantMismatches() throws -> [String] {
-        let probe = try HeaderProbe.run(bits: bits, [])
+        let probe = try HeaderProbe.run(bits: bits, release: release, [])
         var problems: [String] = []
         for group in XenConstantGroup.all {
-            for constant in group.constants where probe.constants[group.prefix + constant.name] != UInt64(constant.value) {
+            for constant in group.constants where constant.isDefined(in: release)
+                && probe.constants[group.prefix + constant.name] != UInt64(constant.value) {
                 problems.append("\(group.prefix)\(constant.name)")
             }
         }
@@ -58,7 +63,7 @@ public struct LayoutProof {
         try ("#define __XEN_INTERFACE_VERSION__ \(CProbe.interfaceVersion)\n#include <stdint.h>\n" + source)
             .write(to: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: path) }
-        let result = try HeaderProbe.execute("/usr/bin/gcc", ["-m\(bits)", "-E", "-P", path.path])
+        let result = try HeaderProbe.execute("/usr/bin/gcc", ["-m\(bits)", "-E", "-P"] + XenHeaderTree.includeArguments(release) + [path.path])
         guard result.status == 0 else { throw HeaderProbe.Failure(description: "gcc -E failed: \(result.output)") }
         let regex = /(?:struct|union)\s+([A-Za-z_][A-Za-z_0-9]*)\s*\{/
         let tags = Set(result.output.matches(of: regex).map { String($0.output.1) })
@@ -70,7 +75,7 @@ public struct LayoutProof {
     /// Every structure's leaf members, in order and with their signedness, against gcc's DWARF
     /// for the real header: nothing missing, nothing extra, nothing out of order.
     public func memberOrderMismatches() throws -> [String] {
-        let real = try DWARFMembers.leaves(bits: bits)
+        let real = try DWARFMembers.leaves(bits: bits, release: release)
         var problems: [String] = []
         for (description, layout) in covered {
             guard let leaves = real[description.name] else { problems.append("\(description.name) has no DWARF entry"); continue }

@@ -18,10 +18,10 @@ import XenSystemTesting
         return v
     }
 
-    static let live: [(environment: String, plain: String, pv: String?)] = [
-        ("xen-4.17-pvh-dom0", "xen-4.17-pvh-dom0.cpuid", nil),
-        ("xen-4.17-pv-dom0", "xen-4.17-pv-dom0.cpuid", "xen-4.17-pv-dom0.leaves.pv.txt"),
-    ] + ["4.17", "4.20"].flatMap { release in
+    static let live: [(environment: String, plain: String, pv: String?)] = ["4.17", "4.20"].flatMap { release in [
+        ("xen-\(release)-pvh-dom0", "xen-\(release)-pvh-dom0.cpuid", nil),
+        ("xen-\(release)-pv-dom0", "xen-\(release)-pv-dom0.cpuid", "xen-\(release)-pv-dom0.leaves.pv.txt"),
+    ] } + ["4.17", "4.20"].flatMap { release in
         ["pvh-domu", "pv-domu", "hvm-domu", "hvm-viridian-domu"].map { env in
             let name = "xen-\(release)-\(env)"
             return (name, name + ".cpuid", env == "pv-domu" ? name + ".leaves.pv.txt" : nil)

@@ -1,10 +1,11 @@
 import CPUIDProbe
 import Foundation
 import Testing
+import XenInterface
 import XenSystem
 import XenSystemTesting
 
-/// The probe on the dumps recorded inside real Xen 4.17 under QEMU (scripts/xen-stage/run.sh --record),
+/// The probe on the dumps recorded inside real Xen 4.17 and 4.20 under QEMU (scripts/xen-stage/run.sh --record),
 /// each decoded field checked against what the guest showed.
 @Suite struct RecordedEnvironmentTests {
     /// /sys/hypervisor and /proc/xen as recorded (`path=value`; sysfs appends the newline).
@@ -19,40 +20,53 @@ import XenSystemTesting
         return s
     }
 
-    @Test func pvhDom0() throws {
-        let source = try Fixture.source("xen-4.17-pvh-dom0.cpuid")
-        let r = try ProbeReport.probe(source: source, pv: FaultingSource(), system: try Self.system("xen-4.17-pvh-dom0.sysfs.txt"))
+    /// The two releases the stage boots, with the minor version the dom0s' recordings carry.
+    static let releases: [(name: String, minor: UInt16)] = [("4.17", 17), ("4.20", 20)]
+
+    @Test(arguments: ["4.17", "4.20"])
+    func pvhDom0(release: String) throws {
+        let name = "xen-\(release)-pvh-dom0"
+        let source = try Fixture.source(name + ".cpuid")
+        let r = try ProbeReport.probe(source: source, pv: FaultingSource(), system: try Self.system(name + ".sysfs.txt"))
         #expect(r.context == .pvh && r.contextSource == "sysfs" && r.domain == .dom0)
         let xen = try #require(r.xen)
         #expect(xen.range.leafBase == 0x4000_0000 && xen.range.maxLeaf == 0x4000_0005)
-        #expect(xen.version == XenVersion(major: 4, minor: 17))
+        #expect(xen.version == XenVersion(major: 4, minor: try #require(Self.releases.first { $0.name == release }).minor))
         #expect(xen.hypercall.hypercallPages == 1 && xen.hypercall.msrBase == 0x4000_0000)
         #expect(xen.hypercall.features1.isEmpty)
         #expect(xen.hvm?.features == [.iommuMappings, .vcpuIDPresent, .domIDPresent, .upcallVector])
         #expect(xen.hvm?.vcpuID == 0 && xen.hvm?.domainID == 0)
         #expect(xen.tsc?.flags == [.emulated] && xen.tsc?.mode == .default)
-        #expect(xen.tsc?.guestKHz == 0x25_5070 && xen.tsc?.hostKHz == 0x25_5070)  // this boot's TSC (re-recorded)
+        if release == "4.17" {
+            #expect(xen.tsc?.guestKHz == 0x25_5070 && xen.tsc?.hostKHz == 0x25_5070)  // this boot's TSC (re-recorded)
+        } else {
+            // This boot's TSC: the guest's rate is the host's (TSC mode default, emulated).
+            #expect(xen.tsc.map { $0.guestKHz > 0 && $0.guestKHz == $0.hostKHz } == true)
+        }
         #expect(xen.pv?.machineAddressWidth == 0)
         #expect(r.hypervisors.map(\.name) == ["xen"])
         #expect(r.xenView == .cpuid)
     }
 
-    @Test func pvhDom0Offline() throws {
+    @Test(arguments: ["4.17", "4.20"])
+    func pvhDom0Offline(release: String) throws {
         // Offline, CPUID alone cannot tell PVH from HVM: it says HVM, as Xen's tool does without sysfs.
-        let source = try Fixture.source("xen-4.17-pvh-dom0.cpuid")
+        let source = try Fixture.source("xen-\(release)-pvh-dom0.cpuid")
         let r = try ProbeReport.probe(source: source, pv: nil, system: nil)
         #expect(r.context == .hvm && r.contextSource == "cpuid")
         // The recording's leaf base+4 carries domain id 0, which only dom0 has.
         #expect(r.xen?.hvm?.domainID == 0 && r.domain == .dom0 && r.domainSource == .domainID)
         let v = try DropInDetection.detect(system: RecordingSystem(), plain: source, pv: FaultingSource())
-        #expect(v.line == "Running in HVM context on Xen V4.17.")
+        #expect(v.line == "Running in HVM context on Xen V\(release).")
     }
 
-    @Test func pvDom0() throws {
+    @Test(arguments: ["4.17", "4.20"])
+    func pvDom0(release: String) throws {
         // Plain CPUID shows QEMU's TCG; Xen answers only the forced-emulation CPUID.
-        let plain = try Fixture.source("xen-4.17-pv-dom0.cpuid")
-        let pv = try Fixture.source("xen-4.17-pv-dom0.leaves.pv.txt")
-        let r = try ProbeReport.probe(source: plain, pv: pv, system: try Self.system("xen-4.17-pv-dom0.sysfs.txt"))
+        let name = "xen-\(release)-pv-dom0"
+        let plain = try Fixture.source(name + ".cpuid")
+        let pv = try Fixture.source(name + ".leaves.pv.txt")
+        let r = try ProbeReport.probe(source: plain, pv: pv, system: try Self.system(name + ".sysfs.txt"))
         #expect(r.context == .pv && r.domain == .dom0 && r.xenView == .forcedEmulation)
         #expect(r.hypervisors.map(\.name) == ["xen", "qemu"])
         #expect(r.hypervisors.map(\.signature.description) == ["XenVMMXenVMM", "TCGTCGTCGTCG"])
@@ -61,16 +75,42 @@ import XenSystemTesting
         #expect(xen.pv?.machineAddressWidth == 31)
         #expect(xen.hvm?.features == [])
         let drop = try DropInDetection.detect(system: RecordingSystem(), plain: plain, pv: pv)
-        #expect(drop.line == "Running in PV context on Xen V4.17.")
+        #expect(drop.line == "Running in PV context on Xen V\(release).")
     }
 
-    @Test func pvDom0ThroughTheKernelsCPUIDDriver() throws {
+    @Test(arguments: ["4.17", "4.20"])
+    func pvDom0ThroughTheKernelsCPUIDDriver(release: String) throws {
         // /dev/cpu goes through the PV kernel, which Xen answers: Xen's leaves with the PV-only feature.
-        let r = try ProbeReport.probe(source: try Fixture.source("xen-4.17-pv-dom0.devcpu.cpuid"), pv: nil, system: nil)
-        #expect(r.context == .pv && r.xen?.version == XenVersion(major: 4, minor: 17))
-        let plain = try Fixture.source("xen-4.17-pv-dom0.devcpu.cpuid")
+        let plain = try Fixture.source("xen-\(release)-pv-dom0.devcpu.cpuid")
+        let r = try ProbeReport.probe(source: plain, pv: nil, system: nil)
+        let minor = try #require(Self.releases.first { $0.name == release }).minor
+        #expect(r.context == .pv && r.xen?.version == XenVersion(major: 4, minor: minor))
         // Un-escaped view with PRESERVE_AD is not HVM; with no PV view either, xen-detect says "Not running".
         #expect(try DropInDetection.detect(system: RecordingSystem(), plain: plain, pv: FaultingSource()).outcome == .none)
+    }
+
+    /// The XENFEAT bits the dom0s' kernels published (/sys/hypervisor/properties/features), named
+    /// by release: Xen 4.20's xen/common/kernel.c sets runstate_phys_area, vcpu_time_phys_area and
+    /// dm_msix_all_writes (18-20, public/features.h of 4.20) for x86 guests, 4.17 none of them;
+    /// read with 4.17's names, 4.20's bits are unknown, by number.
+    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0", "xen-4.20-pvh-dom0", "xen-4.20-pv-dom0"])
+    func featureBitsByRelease(environment: String) throws {
+        let sysfs = try Self.values(environment + ".sysfs.txt")
+        let submap = try #require(sysfs["/sys/hypervisor/properties/features"].flatMap { UInt32($0, radix: 16) })
+        let minor = try #require(sysfs["/sys/hypervisor/version/minor"].flatMap { UInt32($0) })
+        let running = XenRelease(major: 4, minor: minor)
+        let bits = XenFeatureBit.set(in: [submap], release: running)
+        #expect(bits.allSatisfy { $0.name != nil })
+        #expect(bits.contains { $0.name == "dom0" })
+        let newer = bits.filter { $0.since != nil }
+        if running == .xen4_20 {
+            #expect(newer.map(\.name) == ["runstate_phys_area", "vcpu_time_phys_area", "dm_msix_all_writes"])
+            #expect(newer.allSatisfy { $0.since == .xen4_20 })
+            let as417 = XenFeatureBit.set(in: [submap], release: .xen4_17)
+            #expect(as417.filter { $0.name == nil }.map(\.number) == [18, 19, 20])
+        } else {
+            #expect(newer.isEmpty)
+        }
     }
 
     /// This project's development machine (README): a KVM guest on AMD EPYC, recorded with
@@ -102,7 +142,8 @@ import XenSystemTesting
         #expect(r.cpuidExecutions == 3)
     }
 
-    static let environments = ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0", "qemu-tcg-linux"] + domUs.map(\.environment)
+    static let environments = ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0", "xen-4.20-pvh-dom0", "xen-4.20-pv-dom0",
+                               "qemu-tcg-linux"] + domUs.map(\.environment)
 
     /// Xen's TSC leaf (base+3) in a recorded dump, whichever base Xen's signature is at.
     static func xenTSCLeaf(_ dump: TableCPUID) throws -> UInt32? {
@@ -248,7 +289,7 @@ import XenSystemTesting
 
     /// The drop-in's line is what Xen's own xen-detect printed in that guest (peers.txt), in the
     /// two dom0s and the four domUs.
-    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0"] + domUs.map(\.environment))
+    @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pv-dom0", "xen-4.20-pvh-dom0", "xen-4.20-pv-dom0"] + domUs.map(\.environment))
     func dropInSaysWhatXensToolSaid(environment: String) throws {
         let peers = try Self.values(environment + ".peers.txt")
         let sysfs = try Self.values(environment + ".sysfs.txt")

@@ -34,11 +34,11 @@ struct RecordedPageTests {
         #expect(page == HypercallStub.expectedPage(.svm))
     }
 
-    /// Every page the stage recorded (`--record`: PVH dom0 and the PVH, HVM and Viridian domUs,
+    /// Every page the stage recorded (`--record`: PVH dom0 and the PVH, HVM and Viridian domUs, on 4.17 and 4.20,
     /// all on QEMU's AMD-like qemu64,+svm) is, byte for byte, the svm page as binutils assembles it
     /// from Xen's writer, and the page HypercallStub expects.
     @Test(arguments: ["xen-4.17-pvh-dom0", "xen-4.17-pvh-domu", "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu",
-                      "xen-4.20-pvh-domu", "xen-4.20-hvm-domu", "xen-4.20-hvm-viridian-domu"])
+                      "xen-4.20-pvh-dom0", "xen-4.20-pvh-domu", "xen-4.20-hvm-domu", "xen-4.20-hvm-viridian-domu"])
     func everyRecordedPageIsTheAssembledSVMPage(_ environment: String) throws {
         let page = try recordedPage(environment + ".hypercall-page.hex", in: "CPUIDProbeTests")
         #expect(page.count == 4096)

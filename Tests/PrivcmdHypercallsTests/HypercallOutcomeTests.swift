@@ -33,7 +33,8 @@ struct HypercallOutcomeTests {
         #expect(pp.line == "xen_version platform_parameters: virt_start 0xffff800000000000")
         let f = outcome(.get_features, .features([0x12b05]))
         #expect(f.value == .array([.uint(0x12b05)]))
-        #expect(f.line == "xen_version get_features: submap 0 0x00012b05")
+        #expect(f.line == "xen_version get_features: submap 0 0x00012b05: writable_page_tables auto_translated_physmap "
+                + "hvm_callback_vector hvm_safe_pvclock dom0 memory_op_vnode_supported not_direct_mapped")
         #expect(outcome(.pagesize, rc: 4096, .pageSize(4096)).value == .uint(4096))
         #expect(outcome(.guest_handle, .handle(Array(0..<16))).value == .string("00010203-0405-0607-0809-0a0b0c0d0e0f"))
         #expect(outcome(.build_id, rc: 3, .buildID([0x15, 0x0b, 0xff])).value == .string("150bff"))
@@ -76,5 +77,26 @@ struct HypercallOutcomeTests {
         #expect(undecoded.line.hasSuffix("[failed: the answer does not decode]"))
         #expect(HypercallOutcome(.yield, HypercallResult(rc: -38)).verdict.isFailure)
         #expect(HypercallOutcome(.yield, HypercallResult(rc: 0)).verdict == .answered)
+    }
+
+    /// XENFEAT bits by release (public/features.h): 18..20 are named by 4.20's headers only.
+    @Test func featureBitsAreNamedByRelease() {
+        // Xen 4.20's PVH dom0 submap (xen/common/kernel.c of 4.20 sets 18, 19 and 20 on x86).
+        let submap: UInt32 = 0x0001_2b05 | 1 << 18 | 1 << 19 | 1 << 20
+        let answer = XenVersionAnswer(op: .get_features, result: HypercallResult(rc: 0), value: .features([submap]))
+        let on420 = HypercallOutcome(answer, running: .xen4_20)
+        #expect(on420.line.hasSuffix("not_direct_mapped runstate_phys_area (4.20) vcpu_time_phys_area (4.20) dm_msix_all_writes (4.20)"))
+        #expect(on420.features.last == XenFeatureBit(number: 20, name: "dm_msix_all_writes", since: .xen4_20))
+        guard case .object(let members) = on420.json, let listed = members.first(where: { $0.0 == "features" })?.1,
+              case .array(let bits) = listed
+        else { Issue.record("no features key"); return }
+        #expect(bits.contains(.object([("bit", .uint(18)), ("name", .string("runstate_phys_area")), ("since", .string("4.20"))])))
+        #expect(bits.contains(.object([("bit", .uint(11)), ("name", .string("dom0"))])))
+        // The same bits from a Xen 4.17, whose headers do not name them: unknown, by number.
+        let on417 = HypercallOutcome(answer, running: .xen4_17)
+        #expect(on417.line.hasSuffix("not_direct_mapped bit 18 (unknown) bit 19 (unknown) bit 20 (unknown)"))
+        #expect(HypercallOutcome.json(on417.features[7]) == .object([("bit", .uint(18)), ("name", .null)]))
+        // A bit no release names.
+        #expect(XenFeatureBit.set(in: [1 << 31], release: .xen4_20) == [XenFeatureBit(number: 31, name: nil, since: nil)])
     }
 }

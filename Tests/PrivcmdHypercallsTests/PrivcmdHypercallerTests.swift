@@ -142,7 +142,7 @@ struct PrivcmdHypercallerTests {
             (.memory_op, 2 | 1 << 6),  // maximum_ram_page with extent bits: not the plain sub-op
             (.sched_op, 2),        // SCHEDOP_shutdown
             (.sched_op, 1),        // SCHEDOP_block
-            (.xen_version, 11),    // not in 4.17's public/version.h
+            (.xen_version, 15),    // not in 4.20's public/version.h
             (HypercallNumber(rawValue: 36), 0),  // domctl
             (.iret, 0),
         ]
@@ -225,5 +225,72 @@ struct XenVersionDecodingTests {
         #expect(XenErrno(result: 0) == nil)
         #expect(XenErrno(result: 0x40011) == nil)
         #expect(XenErrno(result: -4096) == nil)
+    }
+
+    /// A simulated Xen 4.20 answering the xen_varbuf sub-ops as xen/common/kernel.c's
+    /// xenver_varbuf_op does: NULL asks for the length; then len bytes at most, no NUL, rc the count.
+    private func simulatedXen420(strings: [UInt64: String], deny: Set<UInt64> = []) -> RecordingHypervisorSystem {
+        let fake = RecordingHypervisorSystem()
+        fake.devices = ["/dev/xen/privcmd", "/dev/xen/hypercall"]
+        fake.hypervisor = { op, args, write, read in
+            let sub = args.first ?? 0, arg = args.count > 1 ? args[1] : 0
+            if op == 17, sub == 0 { return 0x0004_0014 }
+            guard op == 17, let string = strings[sub] else { return -38 }
+            if deny.contains(sub) { return -1 }
+            let bytes = Array(string.utf8)
+            if arg == 0 { return Int64(bytes.count) }
+            guard let len = read(arg, 4) else { return -14 }
+            let n = len.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            if n < bytes.count { return -105 }
+            return write(arg + 4, bytes) ? Int64(bytes.count) : -14
+        }
+        return fake
+    }
+
+    @Test func varbufSubopsAskForTheLengthThenReadThatMany() throws {
+        let long = String(repeating: "console=com1 ", count: 400)  // 5200 bytes: two pages
+        let fake = simulatedXen420(strings: [11: ".5-pre", 12: "xen-3.0-x86_64 hvm-3.0-x86_32", 14: long])
+        let caller = try PrivcmdHypercaller(system: fake)
+        let extra = try caller.xenVersion(.extraversion2)
+        #expect(extra.value == .text(".5-pre"))
+        #expect(extra.result.rc == 6)
+        let calls = fake.calls.compactMap { if case .hypercall(_, let args) = $0 { args } else { nil } }
+        #expect(calls.count == 2)
+        #expect(calls.first == [11, 0])
+        #expect(try caller.xenVersion(.capabilities2).value == .text("xen-3.0-x86_64 hvm-3.0-x86_32"))
+        let line = try caller.xenVersion(.commandline2)
+        #expect(line.value == .text(long))
+        #expect(fake.calls.contains(.mapDevice("/dev/xen/hypercall", 8192)))
+        #expect(HypercallOutcome(line, running: .xen4_20).verdict == .answered)
+    }
+
+    @Test func varbufSubopsOnAnOlderXenAreNotOffered() throws {
+        // Xen 4.17: do_xen_version has no case for 11..14 and returns -ENOSYS.
+        let caller = try PrivcmdHypercaller(system: simulatedXen())
+        for op: XenVersionOp in [.extraversion2, .capabilities2, .changeset2, .commandline2] {
+            let answer = try caller.xenVersion(op)
+            #expect(answer.result.errno == .ENOSYS)
+            let row = HypercallOutcome(answer, running: try caller.runningRelease())
+            guard case .notOffered(let reason) = row.verdict else { Issue.record("\(op): \(row.verdict)"); continue }
+            #expect(reason.hasPrefix("not offered by Xen 4.17: ENOSYS (XENVER_\(op.name) is new in Xen 4.20"))
+            #expect(row.line == "xen_version \(op.name): not offered by Xen 4.17: ENOSYS")
+            #expect(!row.verdict.isFailure)
+            guard case .object(let members) = row.json else { Issue.record("not an object"); continue }
+            #expect(members.first { $0.0 == "verdict" }?.1 == .string("notOffered"))
+            #expect(members.first { $0.0 == "errno" }?.1 == .string("ENOSYS"))
+        }
+        // The same -ENOSYS from a 4.20 (which has the sub-op) is a failure.
+        let answer = try caller.xenVersion(.extraversion2)
+        #expect(HypercallOutcome(answer, running: .xen4_20).verdict.isFailure)
+    }
+
+    @Test func commandline2InADomUIsRefusedByPolicy() throws {
+        // xsm/dummy.h of 4.20: commandline2 is XSM_PRIV; do_xen_version returns -EPERM when denied.
+        let fake = simulatedXen420(strings: [11: ".5-pre", 14: "console=com1"], deny: [14])
+        let caller = try PrivcmdHypercaller(system: fake)
+        let row = HypercallOutcome(try caller.xenVersion(.commandline2), running: .xen4_20)
+        guard case .refusedByPolicy(let reason) = row.verdict else { Issue.record("\(row.verdict)"); return }
+        #expect(reason.hasPrefix("XENVER_commandline2 needs a privileged domain"))
+        #expect(HypercallOutcome(try caller.xenVersion(.extraversion2), running: .xen4_20).verdict == .answered)
     }
 }

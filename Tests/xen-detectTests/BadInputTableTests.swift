@@ -219,7 +219,7 @@ import XenCompat
             nonXenHostOnly: true),
         Row(id: "hypercall-unknown-subop", what: "an unknown xen_version sub-op",
             arguments: ["hypercall", "xen_version", "bogus"],
-            error: "unknown xen_version sub-op 'bogus' (one of: version, extraversion, compile_info, capabilities, changeset, platform_parameters, get_features, pagesize, guest_handle, commandline, build_id)",
+            error: "unknown xen_version sub-op 'bogus' (one of: version, extraversion, compile_info, capabilities, changeset, platform_parameters, get_features, pagesize, guest_handle, commandline, build_id, extraversion2, capabilities2, changeset2, commandline2)",
             status: 64),
         // The PV self-tests (this host has no Xen, so no /dev/xen/evtchn or gntalloc).
         Row(id: "event-channel-no-device", what: "/dev/xen/evtchn missing (not a Xen guest, or no xen-evtchn)",

@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""Writes Sources/XenInterface/Constants.generated.swift and XenErrno.swift from Xen's public headers
-(Debian libxen-dev, /usr/include/xen): hypercall numbers and the sub-op numbers of the
-guest-facing hypercalls, each group naming its header. CI regenerates and diffs it.
+"""Writes Sources/XenInterface/Constants.generated.swift and XenErrno.swift from Xen's public headers:
+hypercall numbers and the sub-op numbers of the guest-facing hypercalls, each group naming its
+header. Two header trees are read, one per Xen release the stage boots: Debian 12's libxen-dev
+(/usr/include/xen, Xen 4.17) and Debian 13's (Xen 4.20, fetched by
+`scripts/xen-stage/fetch-xen-4.20.sh --headers` into $XS_XEN_420_CACHE/headers, default
+.xen-stage/xen-4.20/headers). Each constant is marked with the oldest release whose headers define
+it (`since`), so a number only 4.20 knows says so. CI regenerates and diffs it.
 
 Usage: scripts/abi/gen-constants.py [--check]   (--check: fail if the committed file differs)
 """
-import re, subprocess, sys, pathlib
+import os, re, subprocess, sys, pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "Sources/XenInterface/Constants.generated.swift"
 ERRNO_OUT = ROOT / "Sources/XenInterface/XenErrno.swift"
-INCLUDE = pathlib.Path("/usr/include/xen")
+CACHE_420 = pathlib.Path(os.environ.get("XS_XEN_420_CACHE") or ROOT / ".xen-stage/xen-4.20")
+# (release, the directory holding xen/), oldest first. The oldest is the baseline: its `since` is
+# "this release or earlier".
+TREES = [((4, 17), pathlib.Path("/usr/include")),
+         ((4, 20), CACHE_420 / "headers/root/usr/include")]
+INCLUDE = TREES[0][1] / "xen"
 
 # (Swift group, prefix, header, names to leave out: flags, sub-sub-ops, versions, what a number of
 # the group is: the doc comment of every constant and of the group's namespace says it)
@@ -39,17 +48,24 @@ GROUPS = [
      "a feature number n: bit n % 32 of XENVER_get_features' submap n / 32"),
 ]
 
-def guest_macros(header):
+def check_trees():
+    for release, tree in TREES:
+        if not (tree / "xen/version.h").is_file():
+            hint = " (scripts/xen-stage/fetch-xen-4.20.sh --headers fetches them)" if release != TREES[0][0] else \
+                " (Debian's libxen-dev: scripts/setup.sh installs it)"
+            sys.exit(f"gen-constants.py: no Xen {release[0]}.{release[1]} headers in {tree}/xen{hint}")
+
+def guest_macros(tree, header):
     """The macros a guest sees (latest interface, not __XEN__/__XEN_TOOLS__): tools-only
     numbers such as XENMEM_claim_pages are left out."""
-    out = subprocess.run(["gcc", "-m64", "-E", "-dM", "-D__XEN_INTERFACE_VERSION__=0x00040e00",
+    out = subprocess.run(["gcc", "-m64", "-E", "-dM", "-D__XEN_INTERFACE_VERSION__=0x00040e00", "-I", str(tree),
                           "-include", "xen/xen.h", "-include", "xen/" + header, "-x", "c", "/dev/null"],
                          check=True, capture_output=True, text=True).stdout
     return set(re.findall(r"^#define (\w+)", out, re.M))
 
-def collect(prefix, header, exclude):
-    text = (INCLUDE / header).read_text()
-    visible = guest_macros(header)
+def collect_tree(tree, prefix, header, exclude):
+    text = (tree / "xen" / header).read_text()
+    visible = guest_macros(tree, header)
     seen = []
     for name, value in re.findall(r"^#define\s+" + re.escape(prefix) + r"(\w+)\s+(0x[0-9a-fA-F]+|\d+)\b", text, re.M):
         if exclude and re.match(exclude, name):
@@ -58,6 +74,33 @@ def collect(prefix, header, exclude):
             continue
         seen.append((name, int(value, 0)))
     return seen
+
+def collect(prefix, header, exclude):
+    """The group's constants in the newest tree's order, each (name, value, since): since is the
+    oldest release whose headers define it. A number that changed between releases, or one a
+    newer tree dropped, stops the generator (neither has happened between 4.17 and 4.20)."""
+    per_tree = [(release, dict(collect_tree(tree, prefix, header, exclude)),
+                 [n for n, _ in collect_tree(tree, prefix, header, exclude)]) for release, tree in TREES]
+    newest_release, newest, order = per_tree[-1]
+    out = []
+    for name in order:
+        since = next(release for release, values, _ in per_tree if name in values)
+        for release, values, _ in per_tree:
+            if name in values and values[name] != newest[name]:
+                sys.exit(f"gen-constants.py: {prefix}{name} is {values[name]} in {release} but {newest[name]} in {newest_release}")
+        out.append((name, newest[name], since))
+    for release, values, names in per_tree[:-1]:
+        gone = [n for n in names if n not in newest]
+        if gone:
+            sys.exit(f"gen-constants.py: {', '.join(prefix + n for n in gone)} of Xen {release} missing from {newest_release}'s headers")
+    return out
+
+def release_swift(release):
+    return f".xen{release[0]}_{release[1]}"
+
+def since_note(since):
+    """The doc comment's note for a constant newer than the baseline."""
+    return "" if since == TREES[0][0] else f", since Xen {since[0]}.{since[1]}"
 
 # Swift keywords a header name may collide with: written in backticks.
 SWIFT_KEYWORDS = {"init", "default", "operator", "protocol", "subscript", "import", "in", "is", "as", "case",
@@ -74,39 +117,47 @@ def namespace(group, prefix):
     return prefix.rstrip("_")
 
 def main():
-    out = ["// Generated by scripts/abi/gen-constants.py from Xen's public headers (libxen-dev); do not edit.",
+    check_trees()
+    out = ["// Generated by scripts/abi/gen-constants.py from Xen's public headers (libxen-dev of Debian 12,",
+           "// Xen 4.17, and of Debian 13, Xen 4.20); do not edit.",
            "// Each number is written once, as a typed constant under the header's own name (the",
            "// hypercalls as `HypercallNumber.memory_op`, each sub-op group in a namespace named after its",
            "// prefix: `XENVER.extraversion` is public/version.h's XENVER_extraversion); the tables of",
-           "// `XenConstantGroup.all`, which list and look up by name, refer to those constants.", ""]
+           "// `XenConstantGroup.all`, which list and look up by name, refer to those constants. A number",
+           "// only a newer release's headers define says \"since Xen 4.20\" and carries `since: .xen4_20`.", "",
+           "extension XenRelease {",
+           "    /// The releases whose public headers the generator read, oldest first: "
+           + ", ".join(f"{r[0]}.{r[1]}" for r, _ in TREES) + ".",
+           "    public static let headerReleases: [XenRelease] = [" + ", ".join(release_swift(r) for r, _ in TREES) + "]",
+           "}", ""]
     tables = []
     for group, prefix, header, exclude, role in GROUPS:
         constants = collect(prefix, header, exclude)
         if group == "hypercall":
             out.append("extension HypercallNumber {")
-            for name, value in constants:
-                out.append(f"    /// `{prefix}{name}` (public/{header}): {role}.")
+            for name, value, since in constants:
+                out.append(f"    /// `{prefix}{name}` (public/{header}{since_note(since)}): {role}.")
                 out.append(f"    public static let {ident(name)} = HypercallNumber(rawValue: {value})")
             out += ["}", ""]
-            refs = [(name, f"HypercallNumber.{ident(name)}.rawValue") for name, _ in constants]
+            refs = [(name, f"HypercallNumber.{ident(name)}.rawValue", since) for name, _, since in constants]
         else:
             ns = namespace(group, prefix)
             out.append(f"/// The `{prefix}*` numbers of public/{header}, each under the header's name without")
             out.append(f"/// the prefix: each is {role}.")
             out.append(f"public enum {ns} {{")
-            for name, value in constants:
-                out.append(f"    /// `{prefix}{name}` (public/{header}): {role}.")
+            for name, value, since in constants:
+                out.append(f"    /// `{prefix}{name}` (public/{header}{since_note(since)}): {role}.")
                 out.append(f"    public static let {ident(name)}: UInt32 = {value}")
             out += ["}", ""]
-            refs = [(name, f"{ns}.{ident(name)}") for name, _ in constants]
+            refs = [(name, f"{ns}.{ident(name)}", since) for name, _, since in constants]
         tables.append((group, prefix, header, refs))
     out += ["extension XenConstantGroup {",
             "    /// Every group, in the order of the hypercalls they belong to.",
             "    public static let all: [XenConstantGroup] = ["]
     for group, prefix, header, refs in tables:
         out.append(f'        XenConstantGroup(group: "{group}", header: "{header}", prefix: "{prefix}", constants: [')
-        for name, ref in refs:
-            out.append(f'            XenConstant(name: "{name}", value: {ref}),')
+        for name, ref, since in refs:
+            out.append(f'            XenConstant(name: "{name}", value: {ref}, since: {release_swift(since)}),')
         out.append("        ]),")
     out += ["    ]", "}", ""]
     outputs = {OUT: "\n".join(out), ERRNO_OUT: errno_swift()}

@@ -7,13 +7,17 @@
 # xen-utils-4.20 (xl, xenstored, xenconsoled, xen-init-dom0, hvmloader) with the libraries it
 # needs, trixie's glibc and dynamic loader among them, unpacked together into toolstack/root/;
 # toolstack/VERSION lists the packages. It does nothing when that list is already there.
+# With --headers it fetches trixie's libxen-dev, Xen 4.20's public headers, unpacked into
+# headers/root/ (headers/root/usr/include/xen is what scripts/abi/gen-constants.py and the header
+# tests read beside Debian 12's /usr/include/xen, 4.17's); headers/VERSION names the package.
+# --headers alone fetches only the headers (no hypervisor image), as the unit tests need.
 #
 # Debian 12 cannot install a trixie package beside its own xen-hypervisor-4.17, so the package is
 # only downloaded and unpacked (dpkg-deb -x), with a PRIVATE apt configuration: its own sources
 # list, lists and cache under the cache directory, passed with -o; the machine's apt sources,
 # lists, cache and dpkg state stay untouched. The mirror is the machine's own: the URI apt itself
 # reads for this release's main suite (apt-get indextargets), never a name written here.
-# Exit status 0 when the image (and with --toolstack the toolstack) is in the cache afterwards,
+# Exit status 0 when what was asked for (the image, the toolstack, the headers) is in the cache afterwards,
 # 1 otherwise.
 set -uo pipefail
 
@@ -31,17 +35,23 @@ toolstack_packages=(
 	libc6      # glibc 2.41 and its loader, ld-linux-x86-64.so.2
 	libgcc-s1  # libgcc_s.so.1, which pthread_cancel loads at run time
 )
-want_toolstack=0
-case "${1:-}" in
-	"") ;;
-	--toolstack) want_toolstack=1 ;;
-	*) echo "usage: fetch-xen-4.20.sh [--toolstack]" >&2; exit 64 ;;
-esac
+headers_package=libxen-dev
+want_toolstack=0 want_headers=0 want_image=1
+for arg in "$@"; do
+	case "$arg" in
+		--toolstack) want_toolstack=1 ;;
+		--headers) want_headers=1 ;;
+		*) echo "usage: fetch-xen-4.20.sh [--toolstack] [--headers]" >&2; exit 64 ;;
+	esac
+done
+# --headers alone: the headers only.
+[ "$want_headers" = 1 ] && [ "$want_toolstack" = 0 ] && want_image=0
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${XS_XEN_420_CACHE:-$root/.xen-stage/xen-$release}
 image=$cache/xen-$release-amd64.gz
 toolstack=$cache/toolstack
+headers=$cache/headers
 say() { echo "fetch-xen-$release: $*"; }
 fail() { echo "fetch-xen-$release: $*" >&2; exit 1; }
 
@@ -50,14 +60,27 @@ toolstack_present() {
 	[ "$(sed -n 's/^packages: //p' "$toolstack/VERSION" 2> /dev/null)" = "${toolstack_packages[*]}" ] &&
 		[ -d "$toolstack/root/usr/lib/xen-$release/bin" ]
 }
-if image_present; then
-	say "present: $image ($(cat "$cache/VERSION" 2> /dev/null || echo 'version unknown'))"
-	[ "$want_toolstack" = 1 ] || exit 0
+headers_present() {
+	[ -s "$headers/VERSION" ] && [ -s "$headers/root/usr/include/xen/version.h" ]
+}
+# Everything asked for already in the cache: nothing to fetch.
+need=0
+if [ "$want_image" = 1 ]; then
+	if image_present; then
+		say "present: $image ($(cat "$cache/VERSION" 2> /dev/null || echo 'version unknown'))"
+	else need=1; fi
+fi
+if [ "$want_toolstack" = 1 ]; then
 	if toolstack_present; then
 		say "present: $toolstack ($(sed -n 's/^xen-utils/xen-utils/p' "$toolstack/VERSION"))"
-		exit 0
-	fi
+	else need=1; fi
 fi
+if [ "$want_headers" = 1 ]; then
+	if headers_present; then
+		say "present: $headers ($(cat "$headers/VERSION"))"
+	else need=1; fi
+fi
+[ "$need" = 1 ] || exit 0
 
 # The machine's Debian mirror: the repository of its own release's main suite (not -security,
 # -updates), as apt parses the machine's sources (one-line and deb822 alike).
@@ -92,7 +115,7 @@ download() {
 		{ tail -n 20 "$apt_dir/download.log" >&2; fail "apt-get download $* failed"; }
 }
 
-if ! image_present; then
+if [ "$want_image" = 1 ] && ! image_present; then
 	download "$cache/download" "$package"
 	deb=$(ls "$cache/download"/*.deb 2> /dev/null | head -n 1)
 	[ -n "$deb" ] || fail "apt-get download left no .deb in $cache/download"
@@ -122,4 +145,17 @@ if [ "$want_toolstack" = 1 ] && ! toolstack_present; then
 	[ -x "$toolstack/root/usr/lib/xen-$release/bin/xl" ] || fail "no usr/lib/xen-$release/bin/xl in xen-utils-$release"
 	mv "$toolstack/VERSION.tmp" "$toolstack/VERSION"
 	say "fetched the toolstack into $toolstack/root ($(du -sk "$toolstack/download" | cut -f1) KiB of packages)"
+fi
+
+if [ "$want_headers" = 1 ] && ! headers_present; then
+	download "$headers/download" "$headers_package"
+	deb=$(ls "$headers/download"/*.deb 2> /dev/null | head -n 1)
+	[ -n "$deb" ] || fail "apt-get download left no .deb in $headers/download"
+	rm -rf "$headers/root" "$headers/VERSION"
+	dpkg-deb -x "$deb" "$headers/root" || fail "dpkg-deb -x $deb failed"
+	[ -s "$headers/root/usr/include/xen/version.h" ] || fail "$deb has no usr/include/xen/version.h"
+	grep -q "XENVER_extraversion2" "$headers/root/usr/include/xen/version.h" ||
+		fail "$deb's xen/version.h has no XENVER_extraversion2: not Xen $release's headers"
+	echo "$headers_package $(dpkg-deb -f "$deb" Version)" > "$headers/VERSION" || fail "cannot write $headers/VERSION"
+	say "fetched $headers/root/usr/include/xen ($(cat "$headers/VERSION"))"
 fi
