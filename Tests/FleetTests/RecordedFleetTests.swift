@@ -16,8 +16,17 @@ import Testing
         "qemu-tcg-linux",
     ]
 
+    /// A recording; a missing one fails, naming the stage run that records it.
     static func recorded(_ name: String) throws -> String {
-        try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+        let url = fixtures.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Issue.record("""
+                \(name) is not recorded: flock /tmp/xen-stage.lock env XS_NO_BUILD=1 \
+                bash scripts/xen-stage/run.sh --env all --record --check fleet,record
+                """)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try String(contentsOf: url, encoding: .utf8)
     }
 
     static func object(_ text: String) throws -> [String: Any] {
