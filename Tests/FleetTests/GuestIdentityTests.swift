@@ -60,6 +60,6 @@ import XenSystemTesting
     @Test func recordedPVHDomU() throws {
         let id = GuestIdentity.read(try Recorded.system("xen-4.17-pvh-domu"))
         #expect(id.dmi == nil)
-        #expect(id.uuid == "6aa3ed06-e90d-11f1-8ac3-fde7b9be67d2")
+        #expect(id.uuid == "7f67e2e1-ad94-48c6-9acd-71d25a32ae85")
     }
 }
