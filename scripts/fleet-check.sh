@@ -145,5 +145,84 @@ for row in "${environments[@]}"; do
   export PATH="${PATH#"$env/bin:"}"
 done
 
+# --- What the Xen stage recorded in real environments (checks/50-fleet.sh, run.sh --record) ------
+# Each recorded document goes to the engines as a static fact: Ansible reads a non-executable
+# .fact file in fact_path as JSON, Facter a .json file in --external-dir (its top-level keys are
+# the facts, so the document is wrapped as Facter's own script wraps it). The recorded metrics go
+# to promtool and to the node_exporter above. Expected: item 5's values for what the stage booted.
+recorded=$root/Tests/FleetTests/Fixtures
+# where | context | domain | stack | systemd | facter virtual | hypervisors.xen context | privileged | role | tech_guest | tech_host | dmi vendor | dmiAbsent
+# Recorded on Xen 4.17 and plain Linux; Xen 4.20's are not recorded yet.
+recordings=(
+  "xen-4.17-pv-dom0|PV|dom0|xen,qemu|qemu|xen0|pv|true|host|kvm|xen|-|-"
+  "xen-4.17-pvh-dom0|PVH|dom0|xen|none|xen0|pvh|true|host||xen|-|-"
+  "xen-4.17-pv-domu|PV|domU|xen,qemu|xen|xenu|pv|false|guest|xen,kvm||null|noFirmwareTables"
+  "xen-4.17-pvh-domu|PVH|domU|xen|xen|xenu|pvh|false|guest|xen||null|noFirmwareTables"
+  "xen-4.17-hvm-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
+  "xen-4.17-hvm-viridian-domu|HVM|domU|microsoft,xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
+  "qemu-tcg-linux|null|null|qemu|qemu|null|null|null|guest|kvm||QEMU|null"
+)
+for row in "${recordings[@]}"; do
+  IFS='|' read -r where context domain stack systemd virtual hxcontext privileged role techguest techhost vendor absent <<<"$row"
+  echo "== recorded in $where (static facts, recorded metrics)"
+  facts=$recorded/$where.facts.json metrics=$recorded/$where.metrics.prom
+  if [ ! -s "$facts" ] || [ ! -s "$metrics" ]; then
+    check "recorded fixtures" "missing $([ -s "$facts" ] || echo "$facts") $([ -s "$metrics" ] || echo "$metrics")" "present"
+    continue
+  fi
+  n=$((n + 1)); env=$work/env$n
+  mkdir -p "$env/ansible" "$env/facter" "$env/out"
+  install -m 644 "$facts" "$env/ansible/xen_detect.fact"
+  jq -c '{xen_detect: .}' "$facts" >"$env/facter/xen_detect.json"
+  ansible localhost -c local -i localhost, -m setup -a "filter=ansible_local fact_path=$env/ansible" \
+    --tree "$env/tree" >"$env/ansible.log" 2>&1 || cat "$env/ansible.log"
+  a=$(jq -c '.ansible_facts.ansible_local.xen_detect' "$env/tree/localhost" 2>/dev/null || echo null)
+  check "ansible: the recorded document, unchanged" "$(jq -S -c . <<<"$a" | md5sum | cut -c1-32)" "$(jq -S -c . "$facts" | md5sum | cut -c1-32)"
+  check "ansible: xen.context" "$(jq -r '.xen.context' <<<"$a")" "$context"
+  check "ansible: xen.domain" "$(jq -r '.xen.domain' <<<"$a")" "$domain"
+  check "ansible: stackNames" "$(jq -r '.stackNames | join(",")' <<<"$a")" "$stack"
+  check "ansible: systemd-detect-virt id" "$(jq -r '.vocabularies.systemdDetectVirt' <<<"$a")" "$systemd"
+  check "ansible: virtualization_type" "$(jq -r '.vocabularies.ansible.virtualization_type' <<<"$a")" \
+    "$([ "$context" = null ] && echo kvm || echo xen)"
+  check "ansible: virtualization_role" "$(jq -r '.vocabularies.ansible.virtualization_role' <<<"$a")" "$role"
+  check "ansible: virtualization_tech_guest" "$(jq -r '.vocabularies.ansible.virtualization_tech_guest | join(",")' <<<"$a")" "$techguest"
+  check "ansible: virtualization_tech_host" "$(jq -r '.vocabularies.ansible.virtualization_tech_host | join(",")' <<<"$a")" "$techhost"
+  ansible-playbook -i localhost, -e "fact_dir=$env/ansible out=$env/out" "$work/playbook.yml" >"$env/playbook.log" 2>&1 \
+    || cat "$env/playbook.log"
+  branches=$([ "$context" = null ] || echo xen)
+  [ "$domain" = null ] || branches="$branches,$domain"
+  [ "$context/$domain" = PVH/domU ] && branches="$branches,pvh-domU"
+  check "playbook: branches taken" "$(ls "$env/out" | sort | paste -sd, -)" "$(tr , '\n' <<<"$branches" | sed '/^$/d' | sort | paste -sd, -)"
+
+  f=$(facter --external-dir "$env/facter" -j xen_detect 2>"$env/facter.log" | jq -c '.xen_detect' || echo null)
+  check "facter: the recorded document, unchanged" "$(jq -S -c . <<<"$f" | md5sum | cut -c1-32)" "$(jq -S -c . "$facts" | md5sum | cut -c1-32)"
+  check "facter: virtual" "$(jq -r '.vocabularies.facter.virtual' <<<"$f")" "$virtual"
+  check "facter: hypervisors.xen.context" "$(jq -r '.vocabularies.facter.hypervisorsXen.context // "null"' <<<"$f")" "$hxcontext"
+  check "facter: hypervisors.xen.privileged" "$(jq -r '.vocabularies.facter.hypervisorsXen.privileged | tostring' <<<"$f")" "$privileged"
+  check "facter: identity.read" "$(jq -r '.identity.read' <<<"$f")" "true"
+  [ "$vendor" = - ] || check "facter: identity.dmi.sysVendor" "$(jq -r '.identity.dmi.sysVendor // "null"' <<<"$f")" "$vendor"
+  [ "$absent" = - ] || check "facter: identity.dmiAbsent" "$(jq -r '.identity.dmiAbsent // "null"' <<<"$f")" "$absent"
+  case "$where" in
+    *-dom0) check "facter: identity.uuid (dom0's zero handle)" "$(jq -r '.identity.uuid' <<<"$f")" "00000000-0000-0000-0000-000000000000" ;;
+    *-domu) check "facter: identity.uuid is a domU's handle" \
+      "$(jq -r '.identity.uuid | test("^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$") and . != "00000000-0000-0000-0000-000000000000"' <<<"$f")" "true" ;;
+  esac
+
+  lint=$(promtool check metrics <"$metrics" 2>&1) && check "promtool check metrics" "clean${lint:+: $lint}" "clean" \
+    || check "promtool check metrics" "failed: $lint" "clean"
+  cp "$metrics" "$textdir/xen_detect.prom.tmp" && mv "$textdir/xen_detect.prom.tmp" "$textdir/xen_detect.prom"
+  scrape=$(curl -sf "http://127.0.0.1:$port/metrics" || true)
+  check "node_exporter: node_textfile_scrape_error" "$(sed -n 's/^node_textfile_scrape_error //p' <<<"$scrape")" "0"
+  check "node_exporter: stack series" \
+    "$(grep '^xen_detect_hypervisor_info{' <<<"$scrape" | sed 's/.*name="\([^"]*\)",position="\([0-9]*\)".*/\2 \1/' | sort -n | cut -d' ' -f2 | paste -sd, -)" "$stack"
+  if [ "$context" = null ]; then
+    check "node_exporter: xen_detect_xen_detected" "$(sed -n 's/^xen_detect_xen_detected //p' <<<"$scrape")" "0"
+  else
+    check "node_exporter: xen_detect_xen_info" \
+      "$(grep -o '^xen_detect_xen_info{context="[^"]*",domain="[^"]*"' <<<"$scrape" | sed 's/.*context="\([^"]*\)",domain="\([^"]*\)"/\1 \2/')" \
+      "${context,,} $domain"
+  fi
+done
+
 echo "fleet engines: $passed passed, $failed failed ($(( $(date +%s) - started )) s)"
 [ "$failed" -eq 0 ]

@@ -2,6 +2,9 @@
 # The Debian package: xen-detect_VERSION-REV_amd64.deb, built with dpkg-deb from the static
 # release binary (stripped), the man page, the shell completions, README.md and the licence.
 #
+# The fleet examples (contrib/fleet: Ansible and Facter fact scripts, the metrics service and
+# timer) go to /usr/share/doc/xen-detect/examples, rewritten for the installed name.
+#
 # The command is installed as /usr/bin/xen-detect-swift, beside Xen's own /usr/bin/xen-detect
 # (xen-utils-common), never over it or diverting it: README.md, "The Debian package", says why.
 # The man page and the completions are renamed to match.
@@ -70,6 +73,19 @@ rename "$completions/xen-detect.fish" "$stage/usr/share/fish/vendor_completions.
 chmod 0644 "$stage"/usr/share/*/completions/* "$stage"/usr/share/zsh/vendor-completions/* \
   "$stage"/usr/share/fish/vendor_completions.d/*
 
+# The fleet examples (contrib/fleet; README, "Fleets"), for the installed name: the fact scripts
+# run /usr/bin/$command (plain `xen-detect` would be Xen's tool), the service too, and the units
+# name its man page. Each rewrite is counted, so a change in contrib/fleet fails here.
+install -d "$doc/examples"
+rename contrib/fleet/xen_detect.fact "$doc/examples/xen_detect.fact" 1 -e "s|^exec xen-detect |exec /usr/bin/$command |"
+rename contrib/fleet/xen_detect-facter.sh "$doc/examples/xen_detect-facter.sh" 1 -e "s|^exec xen-detect |exec /usr/bin/$command |"
+rename contrib/fleet/xen-detect-metrics.service "$doc/examples/xen-detect-metrics.service" 2 \
+  -e "s|^ExecStart=/usr/bin/xen-detect |ExecStart=/usr/bin/$command |" -e "s|^Documentation=man:xen-detect\(1\)\$|Documentation=man:$command(1)|"
+rename contrib/fleet/xen-detect-metrics.timer "$doc/examples/xen-detect-metrics.timer" 1 \
+  -e "s|^Documentation=man:xen-detect\(1\)\$|Documentation=man:$command(1)|"
+chmod 0755 "$doc/examples/xen_detect.fact" "$doc/examples/xen_detect-facter.sh"
+chmod 0644 "$doc/examples/xen-detect-metrics.service" "$doc/examples/xen-detect-metrics.timer"
+
 # Documentation: README, the upstream changelog, the Debian changelog, the copyright.
 install -m 0644 README.md "$doc/README.md"
 gzip -9n -c CHANGELOG.md > "$doc/changelog.gz"
@@ -115,7 +131,7 @@ License: LGPL-2.1+
  License version 2.1 is in /usr/share/common-licenses/LGPL-2.1.
 EOF
 } > "$doc/copyright"
-chmod 0644 "$doc"/*
+chmod 0644 "$doc"/*.* "$doc/copyright"
 
 # Lintian overrides, each with its reason (lintian prints the comment with the tag it hides).
 cat > "$stage/usr/share/lintian/overrides/$package" <<EOF
@@ -152,6 +168,10 @@ Description: detect Xen and the guest's context from inside a virtual machine
  as text or JSON; leaves prints them as a cpuid -r dump, and recorded dumps
  are analysed offline. It also installs and verifies Xen's hypercall page
  and issues read-only test hypercalls through /dev/xen/privcmd.
+ .
+ For fleets, it prints facts for Ansible and Facter and node_exporter
+ textfile metrics; the fact scripts and a systemd timer are in
+ /usr/share/doc/$package/examples.
  .
  The binary is statically linked. It is installed as $command beside
  Xen's /usr/bin/xen-detect (xen-utils-common) and never replaces it.

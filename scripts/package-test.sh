@@ -78,6 +78,27 @@ fi
 want=$(.build/release/xen-detect; echo "status $?")
 usage_xen=$(/usr/bin/xen-detect -h || true)
 
+# The fleet examples (README, "Fleets"): installed, executable where they are scripts, naming the
+# installed command (never Xen's /usr/bin/xen-detect), and the fact scripts give, in the root,
+# the document this machine's release binary gives (same CPU, same /sys).
+want_facts=$(.build/release/xen-detect facts)
+want_facter=$(.build/release/xen-detect facts --format facter)
+check_fleet_examples() {  # $1: root
+  local root=$1 ex=/usr/share/doc/xen-detect/examples got
+  in_root "$root" "test -x $ex/xen_detect.fact && test -x $ex/xen_detect-facter.sh \
+    && test -f $ex/xen-detect-metrics.service && test -f $ex/xen-detect-metrics.timer" \
+    || fail "the fleet examples are not all in $root:$ex"
+  in_root "$root" "grep -qx 'exec /usr/bin/$command facts' $ex/xen_detect.fact \
+    && grep -qx 'exec /usr/bin/$command facts --format facter' $ex/xen_detect-facter.sh \
+    && grep -q '^ExecStart=/usr/bin/$command metrics --textfile ' $ex/xen-detect-metrics.service \
+    && ! grep -q '/usr/bin/xen-detect ' $ex/*" || fail "a fleet example in $root does not run /usr/bin/$command"
+  got=$(in_root "$root" "$ex/xen_detect.fact")
+  [ "$got" = "$want_facts" ] || fail "in $root, $ex/xen_detect.fact printed '${got:0:200}', expected '${want_facts:0:200}'"
+  got=$(in_root "$root" "$ex/xen_detect-facter.sh")
+  [ "$got" = "$want_facter" ] || fail "in $root, $ex/xen_detect-facter.sh printed '${got:0:200}', expected '${want_facter:0:200}'"
+  say "fleet examples in $root: installed, and both fact scripts print this machine's document"
+}
+
 check_root() {  # $1: root, $2: "xen" when xen-utils-common is in it
   local root=$1 xen=$2 got
   # A run that stopped half-way may have left ours installed: remove it, and say so.
@@ -102,6 +123,7 @@ check_root() {  # $1: root, $2: "xen" when xen-utils-common is in it
     && test -s /usr/share/bash-completion/completions/$command && test -s /usr/share/zsh/vendor-completions/_$command \
     && test -s /usr/share/fish/vendor_completions.d/$command.fish" || fail "a file of the package is missing in $root"
   in_root "$root" '! dpkg-divert --list | grep -q xen-detect' || fail "a diversion of xen-detect in $root"
+  check_fleet_examples "$root"
   if [ "$xen" = xen ]; then
     [ "$(in_root "$root" 'sha256sum /usr/bin/xen-detect')" = "$before" ] || fail "/usr/bin/xen-detect changed when ours was installed"
     got=$(in_root "$root" "/usr/bin/xen-detect; echo \"status \$?\"")

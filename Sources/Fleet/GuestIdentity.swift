@@ -1,3 +1,4 @@
+import CPUIDProbe
 import XenSystem
 
 /// What fleets join on: the DMI identity the firmware published, the domain's UUID and its id.
@@ -33,6 +34,24 @@ package struct GuestIdentity: Equatable, Sendable {
 
     package init(read: Bool, dmi: DMI? = nil, uuid: String? = nil) {
         self.read = read; self.dmi = dmi; self.uuid = uuid
+    }
+
+    /// Why a report has no DMI (`identity.dmiAbsent` of the fact document).
+    package enum DMIAbsence: String, Sendable {
+        /// Nothing of the host was read: the CPUID source is offline (a dump, /dev/cpu, the PV view).
+        case notRead
+        /// A Xen PV or PVH guest: it boots without firmware, and only HVM's hvmloader writes SMBIOS
+        /// tables (tools/firmware/hvmloader/smbios.c), so Linux publishes no /sys/class/dmi/id.
+        case noFirmwareTables
+        /// /sys/class/dmi/id is absent for another reason (no SMBIOS, or a kernel without DMI).
+        case noDMIDirectory
+    }
+
+    /// Why `dmi` is nil, given the guest's Xen context; nil when there is DMI.
+    package func dmiAbsence(context: XenGuestContext?) -> DMIAbsence? {
+        guard dmi == nil else { return nil }
+        guard read else { return .notRead }
+        return context == .pv || context == .pvh ? .noFirmwareTables : .noDMIDirectory
     }
 
     /// Nothing read: the report came from an offline source.

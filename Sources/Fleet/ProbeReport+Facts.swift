@@ -62,6 +62,7 @@ extension ProbeReport {
             ("identity", .object([
                 ("read", .bool(identity.read)),
                 ("dmi", dmi),
+                ("dmiAbsent", string(identity.dmiAbsence(context: context)?.rawValue)),
                 ("uuid", string(identity.uuid)),
                 ("domainId", xen?.hvm?.domainID.map { .number($0) } ?? .null),
             ])),

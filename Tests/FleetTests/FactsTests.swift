@@ -53,6 +53,7 @@ import Testing
         #expect(facter == .object([("xen_detect", ansible)]))
         #expect(member(ansible, "identity", "uuid") == .string("6aa3ed06-e90d-11f1-8ac3-fde7b9be67d2"))
         #expect(member(ansible, "identity", "dmi") == .null)
+        #expect(member(ansible, "identity", "dmiAbsent") == .string("noFirmwareTables"))
         #expect(member(ansible, "identity", "domainId") == .number(report.xen!.hvm!.domainID!))
     }
 
@@ -64,5 +65,7 @@ import Testing
             ("sysVendor", .string("Xen")), ("productName", .string("HVM domU")), ("productVersion", .null),
             ("biosVersion", .string("4.17.7")),
         ]))
+        #expect(member(facts, "identity", "dmiAbsent") == .null)
+        #expect(member(report.facts(identity: .notRead, toolVersion: "0"), "identity", "dmiAbsent") == .string("notRead"))
     }
 }

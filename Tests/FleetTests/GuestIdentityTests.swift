@@ -46,10 +46,20 @@ import XenSystemTesting
         #expect(id.read)
     }
 
+    /// Why there is no DMI: offline, a PV or PVH guest (no firmware tables), or no directory.
+    @Test func dmiAbsenceReasons() {
+        #expect(GuestIdentity.notRead.dmiAbsence(context: .pv) == .notRead)
+        #expect(GuestIdentity(read: true).dmiAbsence(context: .pv) == .noFirmwareTables)
+        #expect(GuestIdentity(read: true).dmiAbsence(context: .pvh) == .noFirmwareTables)
+        #expect(GuestIdentity(read: true).dmiAbsence(context: .hvm) == .noDMIDirectory)
+        #expect(GuestIdentity(read: true).dmiAbsence(context: nil) == .noDMIDirectory)
+        #expect(GuestIdentity(read: true, dmi: .init(sysVendor: "Xen")).dmiAbsence(context: .hvm) == nil)
+    }
+
     /// The recorded sysfs of the PVH domU holds its UUID.
     @Test func recordedPVHDomU() throws {
         let id = GuestIdentity.read(try Recorded.system("xen-4.17-pvh-domu"))
         #expect(id.dmi == nil)
-        #expect(id.uuid == "6aa3ed06-e90d-11f1-8ac3-fde7b9be67d2")
+        #expect(id.uuid == "7f67e2e1-ad94-48c6-9acd-71d25a32ae85")
     }
 }

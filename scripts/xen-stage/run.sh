@@ -396,8 +396,12 @@ if [ "$record" = 1 ]; then
 		for f in "$out/$label"/*; do
 			[ -f "$f" ] || continue
 			case "$f" in *.garbled) continue ;; esac
-			cp "$f" "$fixtures/$prefix.$(basename "$f")"
-			echo "xen stage: recorded $fixtures/$prefix.$(basename "$f")"
+			dest=$fixtures
+			# What fleets get (checks/50-fleet.sh) belongs to the Fleet module's tests.
+			case "$(basename "$f")" in facts.json | metrics.prom) dest=$root/Tests/FleetTests/Fixtures ;; esac
+			mkdir -p "$dest"
+			cp "$f" "$dest/$prefix.$(basename "$f")"
+			echo "xen stage: recorded $dest/$prefix.$(basename "$f")"
 		done
 	done
 fi

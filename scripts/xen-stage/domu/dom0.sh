@@ -52,6 +52,62 @@ domu_give_up() {
 	poweroff -f
 }
 
+# The domU's identity as the toolstack knows it (issue 17 item 4; README, "Facts"), read while the
+# domain runs: `xl list -l` (libxl's JSON, c_info.uuid), `xl list -v` (its UUID column),
+# `xl domid`, and `xl info`'s xen_version (the string hvmloader builds from XENVER_version and
+# XENVER_extraversion for the HVM domU's SMBIOS). domu_identity_verdicts compares them with the
+# facts.json the domU sent (checks/50-fleet.sh) once it has finished.
+domu_identity_read() {
+	xen_tool xl list -l "$XS_DOMU" > /tmp/xl-list-l.json 2>&1
+	xen_tool xl list -v "$XS_DOMU" > /tmp/xl-list-v.txt 2>&1
+	xen_tool xl domid "$XS_DOMU" > /tmp/xl-domid.txt 2>&1
+	xen_tool xl info > /tmp/xl-info.txt 2>&1
+}
+# domu_identity_verdicts: dom0's verdicts, framed like a guest's ("@@XS-BEGIN <env> dom0" ...
+# "@@XS-END <env> dom0"), so the host counts them with the domU's as "<env> dom0-identity/*".
+domu_identity_verdicts() {
+	# Only when the domU ran checks/50-fleet.sh (an empty xs.checks= runs every check).
+	grep -aq "^@@F-END facts.json " "$guest_log" || [ -z "$XS_CHECKS" ] || return 0
+	(
+		. /xs/lib.sh
+		XS_ENV=$XS_DOMU XS_CHECK=dom0-identity XS_TMP=/tmp/xs-dom0-identity
+		mkdir -p "$XS_TMP" && cd "$XS_TMP" || exit 0
+		echo "@@XS-BEGIN $XS_DOMU dom0"
+		tr -d '\r' < "$guest_log" | awk 'index($0, "@@F facts.json ") == 1 { print substr($0, 16) }' > facts.json
+		xs_json_flatten < facts.json > facts.flat
+		said() { xs_json_get facts.flat "$1"; }
+		if [ ! -s facts.json ]; then
+			xs_fail facts.json "the domU sent no facts.json (checks/50-fleet.sh)"
+		else
+			uuid_l=$(grep -o '"uuid": *"[^"]*"' /tmp/xl-list-l.json | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
+			uuid_v=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "UUID") c = i } NR == 2 && c { print $c }' /tmp/xl-list-v.txt)
+			[ -n "$uuid_l" ] && xs_pass xl-list-l-has-uuid || xs_fail xl-list-l-has-uuid "$(head -c 300 /tmp/xl-list-l.json)"
+			xs_expect uuid-equals-xl-list-l "$uuid_l" "$(said identity.uuid)"
+			xs_expect uuid-equals-xl-list-v "$uuid_v" "$(said identity.uuid)"
+			domid=$(cat /tmp/xl-domid.txt)
+			case "$XS_DOMU" in
+				pv-domu) xs_expect domainId-null-in-pv null "$(said identity.domainId)" ;;
+				*) xs_expect domainId-equals-xl-domid "$domid" "$(said identity.domainId)" ;;
+			esac
+			xen_version=$(sed -n 's/^xen_version *: *//p' /tmp/xl-info.txt)
+			case "$XS_DOMU" in
+				hvm-domu | hvm-viridian-domu)
+					xs_expect dmi.sysVendor Xen "$(said identity.dmi.sysVendor)"
+					xs_expect dmi.productName "HVM domU" "$(said identity.dmi.productName)"
+					xs_expect dmi.productVersion-equals-xl-info-xen_version "$xen_version" "$(said identity.dmi.productVersion)"
+					xs_expect dmi.biosVersion-equals-xl-info-xen_version "$xen_version" "$(said identity.dmi.biosVersion)"
+					;;
+				*)
+					xs_expect dmi-null "null" "$(said identity.dmi)"
+					xs_expect dmiAbsent noFirmwareTables "$(said identity.dmiAbsent)"
+					;;
+			esac
+			echo "xs-dom0: xl list -l uuid $uuid_l, xl list -v uuid $uuid_v, xl domid $domid, xl info xen_version $xen_version"
+		fi
+		echo "@@XS-END $XS_DOMU dom0"
+	)
+}
+
 # The release the host booted (xs.xen=) must be the one running, and this archive must carry its
 # toolstack; the domU is told the same release and asserts it again (boot/xen-release).
 [ "$running" = "$XS_XEN" ] || domu_give_up "the host booted Xen $XS_XEN, /sys/hypervisor/version says '$running'"
@@ -113,6 +169,7 @@ sed 's/^/xs-dom0:   /' /tmp/domu.cfg
 xen_tool xl create /tmp/domu.cfg > /tmp/xl-create.out 2>&1 ||
 	domu_give_up "xl create failed: $(tail -n 5 /tmp/xl-create.out)"
 say "domain id $(xen_tool xl domid "$XS_DOMU" 2>&1)"
+domu_identity_read
 
 # Copy the domU's console as it comes, until the domain is gone or dom0's deadline passes.
 echo "@@XS-DOMU-LOG-BEGIN $XS_DOMU"
@@ -144,6 +201,7 @@ if [ "$status" = timeout ]; then
 	domu_give_up "the domU did not finish within ${XS_DOMU_TIMEOUT}s of dom0's start"
 fi
 grep -q "^@@XS-END $XS_DOMU " "$guest_log" || domu_give_up "the domU ended without finishing its checks"
+domu_identity_verdicts
 # The device model's own log (HVM), for the console log: Debian 12's QEMU serves both releases.
 for f in /var/log/xen/qemu-dm-*.log; do
 	[ -f "$f" ] || continue

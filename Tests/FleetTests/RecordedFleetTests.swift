@@ -1,0 +1,149 @@
+import CPUIDProbe
+import Fleet
+import Foundation
+import Testing
+
+/// What the Xen stage recorded in each real environment (scripts/xen-stage/checks/50-fleet.sh,
+/// `run.sh --record`): `Fixtures/<where>.facts.json` and `.metrics.prom`, recorded in the same
+/// boot as that environment's CPUID and sysfs fixtures in Tests/CPUIDProbeTests/Fixtures.
+@Suite struct RecordedFleetTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// Recorded on Xen 4.17 and plain Linux (2026-12-02, `XS_XEN_RELEASES=4.17 --env all --record
+    /// --check fleet,record`); Xen 4.20's are not recorded yet.
+    static let environments = [
+        "xen-4.17-pv-dom0", "xen-4.17-pvh-dom0", "xen-4.17-pv-domu", "xen-4.17-pvh-domu",
+        "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu", "qemu-tcg-linux",
+    ]
+
+    /// A recording; a missing one fails, naming the stage run that records it.
+    static func recorded(_ name: String) throws -> String {
+        let url = fixtures.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Issue.record("""
+                \(name) is not recorded: flock /tmp/xen-stage.lock env XS_NO_BUILD=1 \
+                bash scripts/xen-stage/run.sh --env all --record --check fleet,record
+                """)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// The value at a dotted path; JSON null and an absent key are both nil.
+    static func value(_ o: [String: Any], _ path: String) -> Any? {
+        var current: Any? = o
+        for key in path.split(separator: ".") { current = (current as? [String: Any])?[String(key)] }
+        return current is NSNull ? nil : current
+    }
+
+    /// True when the key at a dotted path is present with the value null (the schema's "absent").
+    static func isNull(_ o: [String: Any], _ path: String) -> Bool {
+        let parts = path.split(separator: ".").map(String.init)
+        var current: Any? = o
+        for key in parts.dropLast() { current = (current as? [String: Any])?[key] }
+        return (current as? [String: Any])?[parts.last!] is NSNull
+    }
+
+    /// Equal as JSON: both rendered canonically (sorted keys); nil is JSON null.
+    static func same(_ a: Any?, _ b: Any?) -> Bool {
+        func canonical(_ v: Any?) -> String? {
+            guard let data = try? JSONSerialization.data(withJSONObject: v ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+            else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let x = canonical(a), let y = canonical(b) else { return false }
+        return x == y
+    }
+
+    /// The recorded document is what this tree renders from the same boot's CPUID and sysfs
+    /// recordings: the same decision, context, domain, stack and vocabularies.
+    @Test(arguments: environments)
+    func factsRenderTheSameDecision(environment: String) throws {
+        let recorded = try Self.object(try Self.recorded(environment + ".facts.json"))
+        let report = try Recorded.live(environment)
+        let identity = GuestIdentity(read: true, uuid: Self.value(recorded, "identity.uuid") as? String)
+        let toolVersion = try #require(Self.value(recorded, "tool.version") as? String)
+        let rendered = try Self.object(report.facts(identity: identity, toolVersion: toolVersion).rendered)
+        #expect(Self.same(Self.value(recorded, "schemaVersion"), 1))
+        for key in ["xen", "stack", "stackNames", "vocabularies", "identity.domainId", "tool"] {
+            var r = Self.value(recorded, key), o = Self.value(rendered, key)
+            // Plain Linux: the live guest decided from its empty /sys/hypervisor, which the sysfs
+            // recording ("# no files") cannot reproduce; the replay decides at the forced-emulation
+            // step. Everything else of `xen` must still match.
+            if environment == "qemu-tcg-linux" && key == "xen" {
+                r = (r as? [String: Any])?.filter { $0.key != "decidedBy" }
+                o = (o as? [String: Any])?.filter { $0.key != "decidedBy" }
+            }
+            #expect(Self.same(r, o), "\(environment): \(key)")
+        }
+    }
+
+    /// The UUID the guest reported is the one its sysfs recording holds; dom0's is the zero handle.
+    @Test(arguments: environments)
+    func identityUUID(environment: String) throws {
+        let recorded = try Self.object(try Self.recorded(environment + ".facts.json"))
+        let sysfs = GuestIdentity.read(try Recorded.system(environment))
+        #expect(Self.same(Self.value(recorded, "identity.uuid"), sysfs.uuid), "\(environment)")
+        if environment.hasSuffix("-dom0") {
+            #expect(sysfs.uuid == "00000000-0000-0000-0000-000000000000")
+        }
+        #expect(Self.same(Self.value(recorded, "identity.read"), true))
+    }
+
+    /// DMI: an HVM domU has exactly what hvmloader writes (tools/firmware/hvmloader/smbios.c:
+    /// "Xen", "HVM domU", and its version string, XENVER_version's major.minor + extraversion,
+    /// as product and BIOS version); PV and PVH domUs have none, and say why.
+    @Test(arguments: environments.filter { $0.hasSuffix("-domu") })
+    func domUDMI(environment: String) throws {
+        let recorded = try Self.object(try Self.recorded(environment + ".facts.json"))
+        let s = try Recorded.system(environment)
+        func sys(_ p: String) -> String? { s.readLine("/sys/hypervisor/version/" + p) }
+        if environment.contains("-hvm") {
+            let version = "\(sys("major") ?? "?").\(sys("minor") ?? "?")\(sys("extra") ?? "")"
+            #expect(Self.same(Self.value(recorded, "identity.dmi.sysVendor"), "Xen"))
+            #expect(Self.same(Self.value(recorded, "identity.dmi.productName"), "HVM domU"))
+            #expect(Self.same(Self.value(recorded, "identity.dmi.productVersion"), version))
+            #expect(Self.same(Self.value(recorded, "identity.dmi.biosVersion"), version))
+            #expect(Self.isNull(recorded, "identity.dmiAbsent"))
+        } else {
+            #expect(Self.isNull(recorded, "identity.dmi"))
+            #expect(Self.same(Self.value(recorded, "identity.dmiAbsent"), GuestIdentity.DMIAbsence.noFirmwareTables.rawValue))
+        }
+    }
+
+    /// The recorded vocabularies are the table's (VocabulariesTests.live), for both releases.
+    @Test(arguments: environments.filter { $0.hasPrefix("xen-") })
+    func vocabulariesAsExpected(environment: String) throws {
+        let recorded = try Self.object(try Self.recorded(environment + ".facts.json"))
+        let row = environment.replacingOccurrences(of: "xen-4.20-", with: "xen-4.17-")
+        let e = try #require(VocabulariesTests.live.first { $0.environment == row })
+        #expect(Self.same(Self.value(recorded, "stackNames"), e.stack))
+        #expect(Self.same(Self.value(recorded, "vocabularies.systemdDetectVirt"), e.systemd))
+        #expect(Self.same(Self.value(recorded, "vocabularies.facter.virtual"), e.facterVirtual))
+        #expect(Self.same(Self.value(recorded, "vocabularies.facter.hypervisorsXen.context"), e.facterContext))
+        #expect(Self.same(Self.value(recorded, "vocabularies.facter.hypervisorsXen.privileged"), e.privileged))
+        #expect(Self.same(Self.value(recorded, "vocabularies.ansible.virtualization_role"), e.ansibleRole))
+        #expect(Self.same(Self.value(recorded, "vocabularies.ansible.virtualization_tech_guest"), e.techGuest))
+        #expect(Self.same(Self.value(recorded, "vocabularies.ansible.virtualization_tech_host"), e.techHost))
+    }
+
+    /// The recorded metrics are what this tree renders from the same boot's recordings, with the
+    /// recorded run's time and tool version (the only values not decided from the report).
+    @Test(arguments: environments)
+    func metricsRenderTheSameDecision(environment: String) throws {
+        let text = try Self.recorded(environment + ".metrics.prom")
+        func sample(_ name: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }.map(String.init)
+        }
+        let now = try #require(sample("xen_detect_last_run_timestamp_seconds").flatMap { Int($0.split(separator: " ")[1]) })
+        let version = try #require(sample("xen_detect_build_info").flatMap { line in
+            line.split(separator: "\"").dropFirst().first.map(String.init)
+        })
+        let rendered = try Recorded.live(environment).metricsText(toolVersion: version, now: now)
+        #expect(rendered == text, "\(environment)")
+    }
+}
