@@ -176,6 +176,8 @@ package struct PVGuestChecks {
         case .error(let errno):
             let got = HypercallResult(rc: call.returned)
             record(name, got.errno == errno, "\(call.returned), expected -\(errno)")
+        case .exactly(let value):
+            record(name, call.returned == value, "\(call.returned), expected \(value)")
         }
     }
 
