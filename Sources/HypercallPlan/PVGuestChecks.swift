@@ -176,6 +176,7 @@ package struct PVGuestChecks {
         case .error(let errno):
             let got = HypercallResult(rc: call.returned)
             record(name, got.errno == errno, "\(call.returned), expected -\(errno)")
+        case .exactly(let n): record(name, call.returned == n, "\(call.returned), expected \(n)")
         }
     }
 
