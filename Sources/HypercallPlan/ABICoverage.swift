@@ -3,12 +3,11 @@ import XenInterface
 
 /// How a structure Xen's compat layer translates meets real Xen (or why it cannot here).
 package enum CoverageStatus: String, Sendable {
-    /// A call of the PVH test guests passes it to Xen; the checks prove layout and translation.
+    /// A call of the PVH test guests, or of the PV test guests (Xen 4.17 with CONFIG_PV32), passes
+    /// it to Xen; the checks (`abi check-guests`, `abi check-pv-guests`) prove layout and translation.
     case proven
     /// Xen refuses the call to a PVH guest; the test guests prove the refusal, cited.
     case refused
-    /// Only a PV guest can pass it: the PV test guest plans the calls named, not proven here yet.
-    case pvGuest = "pv-guest"
     /// No guest of this stage can pass it; the reason cites Xen.
     case unreachable
 }
@@ -20,7 +19,8 @@ package struct StructureCoverage: Sendable {
     package let status: CoverageStatus
     /// The PVH test guests' plan calls that pass it (both ABIs), for proven and refused.
     package let pvhCalls: [String]
-    /// The PV test guest's calls that will pass it (guest/pv.c labels).
+    /// The PV test guests' calls that pass it (guest/pv.c labels, both ABIs; `start_info` is the
+    /// page Xen's domain builder wrote), checked by `PVGuestChecks`.
     package let pvCalls: [String]
     /// Why (for refused and unreachable), with the Xen source that says so.
     package let reason: String
@@ -41,20 +41,20 @@ package enum ABICoverage {
         + "query_size, setup_table, set_version, get_version, copy, map/unmap_grant_ref and swap_grant_ref: the rest is -ENOSYS"
 
     package static let table: [StructureCoverage] = [
-        .init(structure: "mmuext_op", status: .refused, pvhCalls: ["mmuext_op.pin_then_flush"],
+        .init(structure: "mmuext_op", status: .proven, pvhCalls: ["mmuext_op.pin_then_flush"],
               pvCalls: ["mmuext_op.tlb_flush_local", "mmuext_op.invlpg_local", "mmuext_op.pin_l1_table", "mmuext_op.unpin_table"],
-              reason: "xen/arch/x86/mm.c do_mmuext_op: `!is_pv_domain(pg_owner)` is -EINVAL before any op is read; "
-                + "the PV test guest (pvguest) proves the ops"),
-        .init(structure: "start_info", status: .pvGuest, pvhCalls: [], pvCalls: ["start_info"],
+              reason: "refused to a PVH guest: xen/arch/x86/mm.c do_mmuext_op: `!is_pv_domain(pg_owner)` is -EINVAL before any op is read; "
+                + "the PV test guests prove the ops"),
+        .init(structure: "start_info", status: .proven, pvhCalls: [], pvCalls: ["start_info"],
               reason: "written only for a PV guest by the domain builder (xen/arch/x86/pv/dom0_build.c, common/compat/xlat.c "
                 + "xlat_start_info); a PVH guest gets hvm_start_info instead (xen/arch/x86/hvm/dom0_build.c)"),
         .init(structure: "cpu_user_regs", status: .unreachable, pvhCalls: [], pvCalls: [],
               reason: "only inside vcpu_guest_context: XEN_DOMCTL_{get,set}vcpucontext (toolstack, xen/arch/x86/domctl.c "
                 + "arch_get_info_guest) and a PV guest's VCPUOP_initialise (common/compat/domain.c); a PVH guest's "
                 + "VCPUOP_initialise takes vcpu_hvm_context (xen/arch/x86/hvm/domain.c arch_set_info_hvm_guest)"),
-        .init(structure: "trap_info", status: .pvGuest, pvhCalls: [], pvCalls: ["set_trap_table.one"],
+        .init(structure: "trap_info", status: .proven, pvhCalls: [], pvCalls: ["set_trap_table.one"],
               reason: "set_trap_table has no HVM entry (xen/include/hypercall-defs.c: `set_trap_table compat do - - -`): "
-                + "-ENOSYS to a PVH guest"),
+                + "-ENOSYS to a PVH guest; the PV test guests prove it"),
         .init(structure: "gnttab_copy", status: .proven, pvhCalls: ["grant.copy"], pvCalls: [], reason: ""),
         .init(structure: "gnttab_setup_table", status: .proven, pvhCalls: ["grant.setup_table"], pvCalls: [], reason: ""),
         .init(structure: "gnttab_transfer", status: .refused, pvhCalls: ["grant.transfer"], pvCalls: [],

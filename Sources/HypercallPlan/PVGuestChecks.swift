@@ -176,8 +176,7 @@ package struct PVGuestChecks {
         case .error(let errno):
             let got = HypercallResult(rc: call.returned)
             record(name, got.errno == errno, "\(call.returned), expected -\(errno)")
-        case .exactly(let value):
-            record(name, call.returned == value, "\(call.returned), expected \(value)")
+        case .exactly(let n): record(name, call.returned == n, "\(call.returned), expected \(n)")
         }
     }
 

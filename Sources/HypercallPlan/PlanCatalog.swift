@@ -19,6 +19,16 @@ package enum PlanConstants {
     /// (xen/common/kernel.c keeps HYPERVISOR_VIRT_START only for 64-bit PV, in release builds).
     package static let platformParametersHVMZeroSince: UInt32 = 4 << 16 | 18
 
+    /// The first release whose compat GNTTABOP_setup_table refuses to truncate a frame number:
+    /// Xen 4.18, "gnttab: don't silently truncate GFNs in compat setup-table handling" (commit
+    /// 1043dfb165, xen/common/compat/grant_table.c: a `frame` that does not fit `compat_pfn_t`
+    /// sets GNTST_address_too_big and writes none). A PVH guest's grant frame not yet in its
+    /// physmap has gfn INVALID_GFN (`mfn_to_gfn` of an unmapped frame, xen/common/grant_table.c
+    /// gnttab_setup_table), so a 32-bit guest gets its frame_list untouched; and because
+    /// XLAT_gnttab_setup_table copies `status` before handling `frame_list`, the guest still
+    /// reads GNTST_okay. Up to 4.17 it got the frame truncated to 32 bits (0xffffffff).
+    package static let compatFrameListCheckedSince: UInt32 = 4 << 16 | 18
+
     /// What XENVER_platform_parameters reports as `virt_start` to an HVM (PVH) guest of `abi` in
     /// the Xen release `xenVersion` (XENVER_version: major << 16 | minor).
     package static func hvmVirtStart(_ abi: Architecture, xenVersion: UInt32) -> UInt64 {

@@ -33,7 +33,7 @@ struct ABICoverageCommand: ParsableCommand {
             }
             var line = "\(name): \(c.status.rawValue)"
             if !c.pvhCalls.isEmpty { line += "; PVH guests: \(c.pvhCalls.joined(separator: ", "))" }
-            if !c.pvCalls.isEmpty { line += "; PV guest (planned): \(c.pvCalls.joined(separator: ", "))" }
+            if !c.pvCalls.isEmpty { line += "; PV guests (Xen 4.17): \(c.pvCalls.joined(separator: ", "))" }
             if !c.reason.isEmpty { line += "; \(c.reason)" }
             print(line)
         }

@@ -5,9 +5,9 @@ import Testing
 /// The checks over results recorded in Xen 4.17 and 4.20 (the plans of `abi plan`), and over
 /// copies altered the way a wrong layout or a wrong marshaling would show up.
 @Suite struct RealXenChecksTests {
-    /// Xen 4.17: the plan-version-2 recording (the whole catalogue); Xen 4.20: the version-1 one.
+    /// The plan-version-2 recording (the whole catalogue) of Xen `release`.
     private func recorded(_ abi: String, xen release: String = "4.17") throws -> String {
-        try fixture(release == "4.17" ? "xen-4.17-pvh-dom0.plan2.results-\(abi).txt" : "xen-\(release)-pvh-dom0.results-\(abi).txt")
+        try fixture("xen-\(release)-pvh-dom0.plan2.results-\(abi).txt")
     }
 
     /// The results with the `xen version=` the guest read replaced by `version`.
@@ -68,24 +68,40 @@ import Testing
         #expect(try failures(text, try recorded("64")).contains("abi32 vcpu_op.get_runstate_info vcpu_runstate_info extent"))
     }
 
-    @Test(.disabled("the Xen 4.20 recording is of plan version 1: it needs a plan-version-2 run of testguest-abi.sh"))
-    func everyCheckPassesOnTheXen420Recording() throws {
+    @Test func everyCheckPassesOnTheXen420Recording() throws {
         let all = try verdicts(try recorded("32", xen: "4.20"), try recorded("64", xen: "4.20"))
-        #expect(all.count > 60)
+        #expect(all.count > 300)
         #expect(all.filter { !$0.passed }.map(\.line) == [])
         #expect(try GuestResults(parsing: try recorded("64", xen: "4.20")).xenVersion == 0x40014)
     }
 
     /// Xen 4.18 stopped telling an HVM guest HYPERVISOR_VIRT_START: the release the guests ran on
     /// decides the expectation, and each recording fails the other release's.
-    @Test(.disabled("the Xen 4.20 recording is of plan version 1: it needs a plan-version-2 run of testguest-abi.sh"))
-    func theVirtStartExpectedIsTheRelease() throws {
+    @Test func theVirtStartExpectedIsTheRelease() throws {
         let name = "abi32/abi64 xen_version.platform_parameters virt_start by design"
+        // The 32-bit setup_table frame_list is the other expectation the release decides (below).
         #expect(try failures(claiming("0x40011", try recorded("32", xen: "4.20")),
-                             claiming("0x40011", try recorded("64", xen: "4.20"))) == [name])
-        #expect(try failures(claiming("0x40012", try recorded("32")), claiming("0x40012", try recorded("64"))) == [name])
+                             claiming("0x40011", try recorded("64", xen: "4.20"))) == [name, Self.frameListWritten])
+        #expect(try failures(claiming("0x40012", try recorded("32")), claiming("0x40012", try recorded("64")))
+                == [name, Self.frameListUntouched])
         #expect(PlanConstants.hvmVirtStart(.x86_64, xenVersion: 0x40011) == PlanConstants.HYPERVISOR_VIRT_START_x86_64)
         #expect(PlanConstants.hvmVirtStart(.x86_64, xenVersion: 0x40012) == 0)
+    }
+
+    static let frameListWritten = "abi32 grant.setup_table frame_list extent"
+    static let frameListUntouched = "abi32 grant.setup_table frame_list untouched (Xen 4.18+ compat)"
+
+    /// Xen 4.18 stopped truncating frame numbers in the compat GNTTABOP_setup_table (commit
+    /// 1043dfb165): the 32-bit PVH guest's unmapped grant frame (INVALID_GFN) is written up to 4.17
+    /// (0xffffffff) and not at all from 4.18, the status still GNTST_okay.
+    @Test func theCompatFrameListExpectedIsTheRelease() throws {
+        let all = try verdicts(try recorded("32", xen: "4.20"), try recorded("64", xen: "4.20"))
+        #expect(all.first { $0.name == Self.frameListUntouched }?.passed == true)
+        #expect(!all.contains { $0.name == Self.frameListWritten })
+        #expect(try verdicts(try recorded("32"), try recorded("64")).first { $0.name == Self.frameListWritten }?.passed == true)
+        // A 4.20 guest given a frame (4.17's truncated one) fails the 4.18+ expectation.
+        let given = alter(try recorded("32", xen: "4.20"), call: 38, buffer: 39) { poke(poke(poke(poke($0, 0, "ff"), 1, "ff"), 2, "ff"), 3, "ff") }
+        #expect(try failures(given, try recorded("64", xen: "4.20")) == [Self.frameListUntouched])
     }
 
     @Test func guestsOfDifferentReleasesFail() throws {
