@@ -10,8 +10,18 @@
 #         do_xen_version returns -EPERM: refusedByPolicy.
 # Its own file, so that its calls have their own check timeout: in an HVM domU under TCG each
 # xen-detect run takes seconds, and 40-hypercall.sh already runs near its 180 s.
-xs_on_xen || return 0
 hc() { "$XS_OURS" hypercall "$@"; }
+# Not on Xen: no privcmd, so each *2 sub-op fails as every call does there (status 66, one line).
+if ! xs_on_xen; then
+	for s2 in extraversion2 commandline2; do
+		xs_run off hc xen_version "$s2" --json
+		xs_expect "off-xen.$s2.status" 66 "$(cat off.rc)"
+		xs_expect "off-xen.$s2.stderr-lines" 1 "$(wc -l < off.err | tr -d ' ')"
+		grep -q "/dev/xen/privcmd" off.err && xs_pass "off-xen.$s2.message" || xs_fail "off-xen.$s2.message" "$(cat off.err)"
+		xs_expect "off-xen.$s2.stdout" "" "$(cat off.out)"
+	done
+	return 0
+fi
 domu=""
 case "$XS_ENV" in *-domu) domu=1 ;; esac
 sysfs_value() { cat "/sys/hypervisor/$1" 2> /dev/null; }
