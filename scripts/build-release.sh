@@ -15,14 +15,21 @@ flags=()
 # and each loadable segment on its own pages (-z separate-loadable-segments) so that a segment's
 # addresses and its file offsets agree modulo 2 MB and the kernel maps the page cache's large
 # folios a whole folio per fault. Same code, same static executable; 81 page faults down to 60.
+# Opt-in (XD_STARTUP_LINK=1) until this layout has passed the HVM domUs of the real-Xen stage: in
+# the first stage run of the tree that adopted it, two of the first three HVM domU boots hung (the
+# whole nested host idle, no check timeout printed; cause not established). The default stays the
+# toolchain's gold link, the one every earlier stage run passed with.
 order=scripts/bench/startup-order.txt
-link=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker separate-loadable-segments)
-if [ -f "$order" ]; then
+link=()
+if [ "${XD_STARTUP_LINK:-0}" = 1 ]; then
+  link=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker separate-loadable-segments)
+fi
+if [ "${XD_STARTUP_LINK:-0}" = 1 ] && [ -f "$order" ]; then
   # Named by its content, so that a new list changes the link's arguments and the binary is relinked.
   mkdir -p .build
   ordered=".build/startup-order-$(sha256sum "$order" | cut -c1-12).txt"
   cp "$order" "$ordered"
   link+=(-Xlinker "--symbol-ordering-file=$PWD/$ordered" -Xlinker --no-warn-symbol-ordering)
 fi
-swift build -c release --static-swift-stdlib -Xswiftc -static-executable "${link[@]}" "${flags[@]}" >&2
+swift build -c release --static-swift-stdlib -Xswiftc -static-executable ${link[@]+"${link[@]}"} "${flags[@]}" >&2
 echo "$PWD/.build/release/xen-detect"

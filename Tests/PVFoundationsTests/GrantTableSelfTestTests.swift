@@ -152,8 +152,8 @@ struct GrantTableRefusalTests {
         let dom0 = SelfDomain(id: 0, source: .hvmCPUIDLeaf)
         #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: dom0) != nil)
         #expect(GrantTableSelfTest.unsafeReason(guestType: "PV", domain: SelfDomain(id: 0, source: .controlDomain)) == nil)
-        #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: SelfDomain(id: 1, source: .hvmCPUIDLeaf)) == nil)
-        #expect(GrantTableSelfTest.unsafeReason(guestType: "HVM", domain: SelfDomain(id: 2, source: .hvmCPUIDLeaf)) == nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: SelfDomain(id: 1, source: .hvmCPUIDLeaf)) != nil)
+        #expect(GrantTableSelfTest.unsafeReason(guestType: "HVM", domain: SelfDomain(id: 2, source: .hvmCPUIDLeaf)) != nil)
         #expect(GrantTableSelfTest.unsafeReason(guestType: nil, domain: nil) == nil)
     }
 }
