@@ -21,6 +21,7 @@ packages=(
 	binutils                   # strip, to shrink the release binary in the initramfs
 	systemd                    # /usr/bin/systemd-detect-virt, a peer that checks/80-peers.sh asserts
 	flex bison                 # build-xen-pv32.sh builds Xen 4.17 with CONFIG_PV32=y from source
+	dpkg-dev                   # dpkg-source -x, which unpacks that source package
 )
 missing=()
 for p in "${packages[@]}"; do
