@@ -9,8 +9,6 @@ domu_io_config() {
 	env=$1 args=$2
 	dd if=/dev/zero of=/tmp/xs-domu-disk.img bs=1M count=8 2> /dev/null ||
 		domu_give_up "cannot make the domU's disk image"
-	# Only checks/45-extensions.sh unless the host named checks: the others run in hvm-domu.
-	args=$(echo "$args" | sed 's/xs\.checks= /xs.checks=extensions /; s/xs\.checks=$/xs.checks=extensions/')
 	echo 'type = "hvm"'
 	echo 'vga = "none"'
 	echo 'vnc = 0'
