@@ -4,10 +4,8 @@
 # `# CONFIG_PV32 is not set` (/boot/xen-4.17-amd64.config) and refuse any 32-bit PV kernel
 # ("Found 32-bit PV kernel, but CONFIG_PV32 missing", xen/arch/x86/pv/dom0_build.c).
 #
-# The source is fetched with a PRIVATE apt configuration: its own sources list (one deb-src line
-# for bookworm main on the machine's own Debian mirror, the URI apt reads for the machine's release,
-# as fetch-xen-4.20.sh finds it), its own lists and cache, passed with -o; the machine's apt
-# sources, lists and cache stay untouched. In xen/: make defconfig, CONFIG_PV32=y, make olddefconfig,
+# The source is fetched with a private apt configuration (private-apt.sh): one deb-src line for
+# bookworm main on the machine's own Debian mirror; the machine's apt state stays untouched. In xen/: make defconfig, CONFIG_PV32=y, make olddefconfig,
 # make (flex and bison: install-deps.sh installs them).
 #
 # Result: $XS_XEN_PV32_CACHE/xen-4.17-pv32.gz (default .xen-stage/xen-4.17-pv32/) and VERSION (the
@@ -19,7 +17,6 @@ suite=bookworm
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${XS_XEN_PV32_CACHE:-$root/.xen-stage/xen-4.17-pv32}
 image=$cache/xen-4.17-pv32.gz
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 jobs=${XS_JOBS:-2}
 say() { echo "build-xen-pv32: $*"; }
 fail() { echo "build-xen-pv32: $*" >&2; exit 1; }
@@ -32,29 +29,12 @@ start=$(date +%s)
 for tool in flex bison make gcc dpkg-source apt-get; do
 	command -v "$tool" > /dev/null || fail "missing $tool (scripts/xen-stage/install-deps.sh installs the stage's packages)"
 done
-[ -r "$keyring" ] || fail "missing $keyring (package debian-archive-keyring)"
-
-# The machine's Debian mirror: the repository apt reads for its own release's main suite.
-codename=$(. /etc/os-release 2> /dev/null && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || fail "no VERSION_CODENAME in /etc/os-release: not a Debian release?"
-mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Identifier: Packages' 2> /dev/null |
-	awk -v suite="$codename" '$1 == suite { print $2; exit }')
-[ -n "$mirror" ] || fail "the machine's apt sources have no '$codename' suite to take the Debian mirror from"
 
 apt_dir=$cache/apt
 src=$cache/source
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$src" || fail "cannot create $cache"
-echo "deb-src [signed-by=$keyring] $mirror $suite main" > "$apt_dir/sources.list"
-private=(
-	-o "Dir::Etc::sourcelist=$apt_dir/sources.list"
-	-o "Dir::Etc::sourceparts=-"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "Acquire::Languages=none"
-)
-say "updating the source lists of $mirror $suite (private apt configuration in $apt_dir)"
-apt-get "${private[@]}" -q update > "$apt_dir/update.log" 2>&1 ||
-	fail "apt-get update of $suite's sources failed: $(tail -n 1 "$apt_dir/update.log")"
+mkdir -p "$src" || fail "cannot create $src"
+. "$root/scripts/xen-stage/private-apt.sh"
+private_apt deb-src "$suite" "$apt_dir"
 
 dsc=$(ls "$src"/xen_*.dsc 2> /dev/null | head -n 1)
 if [ -z "$dsc" ]; then

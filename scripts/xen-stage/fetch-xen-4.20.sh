@@ -13,10 +13,9 @@
 # --headers alone fetches only the headers (no hypervisor image), as the unit tests need.
 #
 # Debian 12 cannot install a trixie package beside its own xen-hypervisor-4.17, so the package is
-# only downloaded and unpacked (dpkg-deb -x), with a PRIVATE apt configuration: its own sources
-# list, lists and cache under the cache directory, passed with -o; the machine's apt sources,
-# lists, cache and dpkg state stay untouched. The mirror is the machine's own: the URI apt itself
-# reads for this release's main suite (apt-get indextargets), never a name written here.
+# only downloaded and unpacked (dpkg-deb -x), with a private apt configuration (private-apt.sh:
+# its own sources list, lists and cache under the cache directory, the machine's own mirror; the
+# machine's apt state stays untouched).
 # Exit status 0 when what was asked for (the image, the toolstack, the headers) is in the cache afterwards,
 # 1 otherwise.
 set -uo pipefail
@@ -46,7 +45,6 @@ for arg in "$@"; do
 done
 # --headers alone: the headers only.
 [ "$want_headers" = 1 ] && [ "$want_toolstack" = 0 ] && want_image=0
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${XS_XEN_420_CACHE:-$root/.xen-stage/xen-$release}
 image=$cache/xen-$release-amd64.gz
@@ -82,28 +80,10 @@ if [ "$want_headers" = 1 ]; then
 fi
 [ "$need" = 1 ] || exit 0
 
-# The machine's Debian mirror: the repository of its own release's main suite (not -security,
-# -updates), as apt parses the machine's sources (one-line and deb822 alike).
-codename=$(. /etc/os-release 2> /dev/null && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || fail "no VERSION_CODENAME in /etc/os-release: not a Debian release?"
-mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Identifier: Packages' 2> /dev/null |
-	awk -v suite="$codename" '$1 == suite { print $2; exit }')
-[ -n "$mirror" ] || fail "the machine's apt sources have no '$codename' suite to take the Debian mirror from"
-[ -r "$keyring" ] || fail "missing $keyring (package debian-archive-keyring)"
-
 apt_dir=$cache/apt
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$cache/download" || fail "cannot create $cache"
-echo "deb [signed-by=$keyring] $mirror $suite main" > "$apt_dir/sources.list"
-private=(
-	-o "Dir::Etc::sourcelist=$apt_dir/sources.list"
-	-o "Dir::Etc::sourceparts=-"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "Acquire::Languages=none"
-)
-say "updating the package lists of $mirror $suite (private apt configuration in $apt_dir)"
-apt-get "${private[@]}" -q update > "$apt_dir/update.log" 2>&1 ||
-	{ tail -n 20 "$apt_dir/update.log" >&2; fail "apt-get update of $suite failed"; }
+mkdir -p "$cache/download" || fail "cannot create $cache"
+. "$root/scripts/xen-stage/private-apt.sh"
+private_apt deb "$suite" "$apt_dir"
 
 # download DIR PACKAGE...: the packages' .deb files into DIR (emptied first).
 download() {
