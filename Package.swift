@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "ABI64", dependencies: ["XenInterface"]),
         .target(name: "XenCompat", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64"]),
         .target(name: "CPUIDProbe", dependencies: ["XenSystem", "XenInterface", "Rendering"]),
-        .target(name: "HypercallPage", dependencies: ["XenInterface", "CPUIDProbe", "Rendering"]),
+        .target(name: "HypercallPage", dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "Rendering"]),
         .target(name: "HypercallPageInstall",
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "HypercallPage", "Rendering"]),
         .target(name: "PrivcmdHypercalls", dependencies: ["XenSystem", "XenInterface", "ABI64", "Rendering"]),

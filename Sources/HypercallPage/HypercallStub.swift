@@ -1,5 +1,6 @@
 import XenInterface
 import CPUIDProbe
+import XenSystem
 
 // The hypercall page Xen writes: 4096 bytes filled with int3 (0xcc), then one 32-byte entry
 // per hypercall number, entry i transferring hypercall i. The bytes of each flavor are the

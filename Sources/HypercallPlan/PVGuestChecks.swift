@@ -1,5 +1,6 @@
 import XenCompat
 import XenInterface
+import XenSystem
 
 /// Values of Xen's PV interface the PV test-guest checks need and XenInterface does not carry.
 package enum PVConstants {

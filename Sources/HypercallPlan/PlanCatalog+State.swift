@@ -1,4 +1,5 @@
 import XenInterface
+import XenSystem
 
 /// Values from Xen's public headers that the state-changing calls need and XenInterface does not carry.
 package enum StateConstants {

@@ -1,6 +1,7 @@
 import ABI32
 import ABI64
 import XenInterface
+import XenSystem
 
 /// Values from Xen's public headers that the catalogue needs and XenInterface does not carry.
 package enum PlanConstants {

@@ -1,5 +1,6 @@
 import XenCompat
 import XenInterface
+import XenSystem
 
 /// One verdict of the real-Xen ABI checks.
 package struct CheckVerdict: Sendable, Equatable {

@@ -151,9 +151,9 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         if p == PageFrameFiles.pagemapPath {
             let (frame, hide) = state.withLock { ($0.frames[offset / entrySize], $0.hideFrames) }
             guard let frame else { return [UInt8](repeating: 0, count: Int(entrySize)) }
-            return Self.littleEndian(PageFrameFiles.pagemapPresent | (hide ? 0 : frame))
+            return LittleEndian.bytes(PageFrameFiles.pagemapPresent | (hide ? 0 : frame))
         }
-        if p == PageFrameFiles.kpageflagsPath, let flags = kpageflags { return Self.littleEndian(flags) }
+        if p == PageFrameFiles.kpageflagsPath, let flags = kpageflags { return LittleEndian.bytes(flags) }
         return []
     }
 
@@ -263,9 +263,5 @@ public final class RecordingHypervisorSystem: StubExecution, Sendable {
         state.withLock { $0.executed.append($0.memory[region.address] ?? []) }
         guard offset >= 0, offset < region.length else { return nil }
         return entryResult
-    }
-
-    private static func littleEndian(_ value: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 }
