@@ -56,7 +56,7 @@ package struct PVCall: Sendable {
 /// The checks of the PV test guests (docs/test-guest.md, "The PV test guests"): start_info,
 /// the PV-only calls' extents, padding and read-only inputs, XenCompat's translation of the
 /// 32-bit guest's structures, and agreement between the guests.
-package struct PVGuestChecks {
+package struct PVGuestChecks: BufferVerdicts {
     package let pv32: PVGuestResults
     package let pv64: PVGuestResults
     /// The length of the module the stage passed (start_info.mod_len).
@@ -64,7 +64,7 @@ package struct PVGuestChecks {
     /// dom0_mem the stage gave, in pages (start_info.nr_pages).
     package let dom0Pages: UInt64
     package let sentinel: UInt8
-    private var verdicts: [CheckVerdict] = []
+    var verdicts: [CheckVerdict] = []
 
     package init(pv32: PVGuestResults, pv64: PVGuestResults, moduleLength: UInt64, dom0Pages: UInt64,
                  sentinel: UInt8 = HypercallPlan.defaultSentinel) {
@@ -73,10 +73,6 @@ package struct PVGuestChecks {
         self.moduleLength = moduleLength
         self.dom0Pages = dom0Pages
         self.sentinel = sentinel
-    }
-
-    mutating func record(_ name: String, _ passed: Bool, _ detail: String) {
-        verdicts.append(CheckVerdict(name: name, passed: passed, detail: detail))
     }
 
     /// Runs every check.
@@ -193,7 +189,7 @@ package struct PVGuestChecks {
             let name = "pv\(abi.bits) \(spec.label) \(bufferName)"
             switch expectation {
             case .text(let length):
-                extent(name, bytes, filled: length, lastWritten: true)
+                checkExtent(name, bytes, filled: length, lastWritten: (length - 1)..<length)
                 let text = Array(bytes.prefix(length))
                 if let nul = text.firstIndex(of: 0) {
                     let leak = text[nul...].firstIndex { $0 != 0 }
@@ -205,8 +201,8 @@ package struct PVGuestChecks {
                 }
             case .output(let description):
                 let layout = abi.layout(description)
-                extent(name, bytes, filled: layout.size, lastWritten: true)
-                padding(name, bytes, layout)
+                checkExtent(name, bytes, filled: layout.size, lastWritten: lastField(layout))
+                checkPadding(name, bytes, layout)
                 if description.name == "xen_platform_parameters", let v = try? layout.decode(bytes)["virt_start"] {
                     let want = abi == .x86_32 ? PVConstants.HYPERVISOR_COMPAT_VIRT_START
                                               : PlanConstants.HYPERVISOR_VIRT_START_x86_64
@@ -246,32 +242,6 @@ package struct PVGuestChecks {
             }
         }
         return names.isEmpty ? "padding" : names.joined(separator: ", ")
-    }
-
-    /// Xen wrote `filled` bytes: the sentinel is untouched from there on (and the last byte written).
-    mutating func extent(_ name: String, _ bytes: [UInt8], filled: Int, lastWritten: Bool) {
-        guard filled <= bytes.count, filled > 0 else {
-            record(name + " extent", false, "layout says \(filled) bytes, buffer has \(bytes.count)")
-            return
-        }
-        let touched = bytes[filled...].firstIndex { $0 != sentinel }
-        let written = !lastWritten || bytes[filled - 1] != sentinel
-        record(name + " extent", touched == nil && written,
-               touched.map { "Xen wrote past the layout's \(filled) bytes (byte \($0))" }
-               ?? (written ? "Xen wrote \(filled) bytes, sentinel untouched after" : "Xen stopped before \(filled) bytes"))
-    }
-
-    /// Padding bytes the layout leaves between fields hold 0.
-    mutating func padding(_ name: String, _ bytes: [UInt8], _ layout: StructLayout) {
-        var covered = [Bool](repeating: false, count: layout.size)
-        for field in layout.fields {
-            for i in field.offset..<min(field.offset + field.size, layout.size) { covered[i] = true }
-        }
-        let holes = covered.indices.filter { !covered[$0] && $0 < bytes.count }
-        guard !holes.isEmpty else { return }
-        let nonZero = holes.filter { bytes[$0] != 0 }
-        record(name + " padding", nonZero.isEmpty,
-               nonZero.isEmpty ? "\(holes.count) padding bytes hold 0" : "padding bytes \(nonZero) are not 0")
     }
 
     // MARK: between the guests

@@ -15,21 +15,17 @@ package struct CheckVerdict: Sendable, Equatable {
 /// Checks what Xen did with the catalogue's plans in a 32-bit and a 64-bit test guest: every
 /// structure Xen filled ends where ABI32/ABI64 says (the sentinel untouched past it), values
 /// agree between the guests where they must and differ where Xen's interface says they do.
-package struct RealXenChecks {
+package struct RealXenChecks: BufferVerdicts {
     package let results32: GuestResults
     package let results64: GuestResults
     /// The sentinel both plans used.
     package let sentinel: UInt8
-    package private(set) var verdicts: [CheckVerdict] = []
+    package internal(set) var verdicts: [CheckVerdict] = []
 
     package init(results32: GuestResults, results64: GuestResults, sentinel: UInt8 = HypercallPlan.defaultSentinel) {
         self.results32 = results32
         self.results64 = results64
         self.sentinel = sentinel
-    }
-
-    private mutating func record(_ name: String, _ passed: Bool, _ detail: String) {
-        verdicts.append(CheckVerdict(name: name, passed: passed, detail: detail))
     }
 
     /// Runs every check; the verdicts say what passed and what failed.
@@ -313,52 +309,6 @@ package struct RealXenChecks {
 
     /// The last byte of the field that ends last: Xen must have written it. (Little-endian, that
     /// is the top byte of a count, a time or a string's last char: 0 here, never the sentinel 0xa5.)
-    private func lastField(_ layout: StructLayout) -> Range<Int>? {
-        layout.fields.map { $0.offset + $0.size }.max().map { ($0 - 1)..<$0 }
-    }
-
-    private func untouched(_ bytes: [UInt8], from start: Int) -> Bool {
-        start <= bytes.count && bytes[start...].allSatisfy { $0 == sentinel }
-    }
-
-    /// Xen wrote `filled` bytes: the sentinel is untouched from there on, and (when given) the
-    /// last field is not all sentinel, so the structure ends exactly there.
-    private mutating func checkExtent(_ name: String, _ bytes: [UInt8], filled: Int, lastWritten: Range<Int>?) {
-        guard filled <= bytes.count else {
-            record(name + " extent", false, "layout says \(filled) bytes, buffer has \(bytes.count)")
-            return
-        }
-        let firstTouched = bytes[filled...].firstIndex { $0 != sentinel }
-        var written = true
-        if let lastWritten, lastWritten.upperBound <= bytes.count {
-            written = !bytes[lastWritten].allSatisfy { $0 == sentinel }
-        }
-        let detail: String
-        if let firstTouched {
-            detail = "Xen wrote past the layout's \(filled) bytes (byte \(firstTouched))"
-        } else if !written {
-            detail = "Xen stopped before the layout's \(filled) bytes"
-        } else {
-            detail = "Xen wrote \(filled) bytes, sentinel untouched after"
-        }
-        record(name + " extent", firstTouched == nil && written, detail)
-    }
-
-    /// Padding the layout leaves between fields: Xen copies whole structures, so it holds zero
-    /// (never the sentinel, never data).
-    private mutating func checkPadding(_ name: String, _ bytes: [UInt8], _ layout: StructLayout) {
-        var covered = [Bool](repeating: false, count: layout.size)
-        for field in layout.fields {
-            for i in field.offset..<min(field.offset + field.size, layout.size) { covered[i] = true }
-        }
-        let padding = covered.indices.filter { !covered[$0] && $0 < bytes.count }
-        guard !padding.isEmpty else { return }
-        let nonZero = padding.filter { bytes[$0] != 0 }
-        record(name + " padding", nonZero.isEmpty,
-               nonZero.isEmpty ? "\(padding.count) padding bytes at \(padding.first!)...\(padding.last!) hold 0"
-                               : "padding bytes \(nonZero) are not 0")
-    }
-
     // MARK: between the guests
 
     private func bytes(_ call: GuestCallResult, _ position: Int) -> [UInt8]? {

@@ -63,7 +63,7 @@ extension PVGuestChecks {
             record(name + " extent", stray == nil,
                    stray.map { "byte \($0) past the \(from)-byte structure (outside the console info) is not 0" }
                    ?? "the page past the \(from)-byte structure holds 0 but for the console info at \(console)")
-            padding(name, page, layout)
+            checkPadding(name, page, layout)
         }
         guard let v32 = decoded[.x86_32], let v64 = decoded[.x86_64], let page32 = pv32.startInfoPage else { return }
         if let page64 = pv64.startInfoPage, page64.count == page32.count {
