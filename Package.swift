@@ -103,7 +103,8 @@ let package = Package(
         .testTarget(name: "PVExtensionsTests",
                     dependencies: ["PVExtensions", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"],
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering",
+                                                    "PVExtensions"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "xen-detectTests", dependencies: ["xen-detect", "XenCompat"]),
         // The code of the DocC articles (Sources/*/*.docc), compiled and run; library products only.

@@ -1,6 +1,7 @@
 import CPUIDProbe
 import Fleet
 import Foundation
+import PVExtensions
 import Testing
 
 /// What the Xen stage recorded in each real environment (scripts/xen-stage/checks/50-fleet.sh,
@@ -10,10 +11,14 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// Recorded on Xen 4.17 and plain Linux (2026-12-02, `XS_XEN_RELEASES=4.17 --env all --record
-    /// --check fleet,record`); Xen 4.20's are not recorded yet.
+    /// --check fleet,record`), and on Xen 4.20 (2026-12-02, `XS_XEN_RELEASES=4.20 --env
+    /// pv-dom0,pvh-dom0,domu --record --check fleet,record`: its two dom0s and six domUs, the
+    /// I/O domUs included, which 4.17's recording did not run 50-fleet.sh in).
     static let environments = [
         "xen-4.17-pv-dom0", "xen-4.17-pvh-dom0", "xen-4.17-pv-domu", "xen-4.17-pvh-domu",
         "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu", "qemu-tcg-linux",
+        "xen-4.20-pv-dom0", "xen-4.20-pvh-dom0", "xen-4.20-pv-domu", "xen-4.20-pvh-domu",
+        "xen-4.20-hvm-domu", "xen-4.20-hvm-viridian-domu", "xen-4.20-hvm-pvio-domu", "xen-4.20-hvm-emulated-domu",
     ]
 
     /// A recording; a missing one fails, naming the stage run that records it.
@@ -115,12 +120,11 @@ import Testing
         }
     }
 
-    /// The recorded vocabularies are the table's (VocabulariesTests.live), for both releases.
+    /// The recorded vocabularies are the table's row of the same environment (VocabulariesTests.live).
     @Test(arguments: environments.filter { $0.hasPrefix("xen-") })
     func vocabulariesAsExpected(environment: String) throws {
         let recorded = try Self.object(try Self.recorded(environment + ".facts.json"))
-        let row = environment.replacingOccurrences(of: "xen-4.20-", with: "xen-4.17-")
-        let e = try #require(VocabulariesTests.live.first { $0.environment == row })
+        let e = try #require(VocabulariesTests.live.first { $0.environment == environment })
         #expect(Self.same(Self.value(recorded, "stackNames"), e.stack))
         #expect(Self.same(Self.value(recorded, "vocabularies.systemdDetectVirt"), e.systemd))
         #expect(Self.same(Self.value(recorded, "vocabularies.facter.virtual"), e.facterVirtual))
@@ -133,6 +137,9 @@ import Testing
 
     /// The recorded metrics are what this tree renders from the same boot's recordings, with the
     /// recorded run's time and tool version (the only values not decided from the report).
+    /// Recordings made since 0.6.0 (Xen 4.20's) end with the I/O decision's families (`FleetIO`),
+    /// decided from devices the sysfs recording does not hold: they must render the `io` member of
+    /// the facts document recorded in the same boot (one decision, two renderings).
     @Test(arguments: environments)
     func metricsRenderTheSameDecision(environment: String) throws {
         let text = try Self.recorded(environment + ".metrics.prom")
@@ -143,7 +150,37 @@ import Testing
         let version = try #require(sample("xen_detect_build_info").flatMap { line in
             line.split(separator: "\"").dropFirst().first.map(String.init)
         })
+        let facts = try Self.object(try Self.recorded(environment + ".facts.json"))
+        var io = ""
+        if let verdict = Self.value(facts, "io.verdict") as? String {
+            let inUse = try #require(Self.value(facts, "io.extensionsInUse") as? [String])
+            io = FleetIO(verdict: verdict, extensionsInUse: inUse).metricsText
+        }
         let rendered = try Recorded.live(environment).metricsText(toolVersion: version, now: now)
-        #expect(rendered == text, "\(environment)")
+        #expect(rendered + io == text, "\(environment)")
+    }
+
+    /// The I/O decision Xen 4.20's recordings carry (`io`): the I/O domUs' disk as the stage's xl
+    /// config gives it (docs/domu.md, "PV and emulated I/O") -- xen-blkfront's in hvm-pvio-domu,
+    /// the PIIX IDE controller's in hvm-emulated-domu (xen_emul_unplug=never) --, and in the
+    /// others no disk or NIC at all (the stage's guests have none).
+    @Test(arguments: environments.filter { $0.hasPrefix("xen-4.20-") })
+    func ioDecision(environment: String) throws {
+        let facts = try Self.object(try Self.recorded(environment + ".facts.json"))
+        let said = try #require(Self.value(facts, "io.verdict") as? String, "\(environment): no io.verdict")
+        let verdict = try #require(IOVerdict(rawValue: said), "\(environment): unknown verdict \(said)")
+        let names = try #require(Self.value(facts, "io.extensionsInUse") as? [String])
+        let inUse = try names.map { try #require(PVExtensionName(rawValue: $0), "\(environment): unknown extension \($0)") }
+        switch environment {
+        case "xen-4.20-hvm-pvio-domu":
+            #expect(verdict == .pvOnHVM)
+            #expect(inUse.contains(.pvBlock))
+        case "xen-4.20-hvm-emulated-domu":
+            #expect(verdict == .emulated)
+            #expect(!inUse.contains(.pvBlock))
+        default:
+            #expect(verdict == IOVerdict.none, "\(environment)")
+            #expect(!inUse.contains(.pvBlock), "\(environment)")
+        }
     }
 }

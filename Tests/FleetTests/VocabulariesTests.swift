@@ -22,29 +22,37 @@ import XenSystem
     }
 
     /// Live: recorded plain CPUID, the recorded forced-emulation view (PV) and recorded sysfs.
-    static let live: [Expected] = [
+    /// The same rows on Xen 4.17 and 4.20: what the rules read (guest_type, control_d, the CPUID
+    /// signatures and their leaf order) is the same on both releases' recordings.
+    static let live: [Expected] = ["4.17", "4.20"].flatMap { release in [
         // systemd: dom0 is no VM; plain CPUID at 0x40000000 names the layer below (QEMU's TCG).
-        Expected(environment: "xen-4.17-pv-dom0", context: .pv, domain: .dom0, stack: ["xen", "qemu"], systemd: "qemu",
+        Expected(environment: "xen-\(release)-pv-dom0", context: .pv, domain: .dom0, stack: ["xen", "qemu"], systemd: "qemu",
                  facterVirtual: "xen0", facterContext: "pv", privileged: true, ansibleRole: "host",
                  techGuest: ["kvm"], techHost: ["xen"]),
         // PVH dom0: no layer below is visible (plain CPUID is Xen's own), so "none"; systemd prints "xen".
-        Expected(environment: "xen-4.17-pvh-dom0", context: .pvh, domain: .dom0, stack: ["xen"], systemd: "none",
+        Expected(environment: "xen-\(release)-pvh-dom0", context: .pvh, domain: .dom0, stack: ["xen"], systemd: "none",
                  facterVirtual: "xen0", facterContext: "pvh", privileged: true, ansibleRole: "host",
                  techGuest: [], techHost: ["xen"]),
-        Expected(environment: "xen-4.17-pvh-domu", context: .pvh, domain: .domU, stack: ["xen"], systemd: "xen",
+        Expected(environment: "xen-\(release)-pvh-domu", context: .pvh, domain: .domU, stack: ["xen"], systemd: "xen",
                  facterVirtual: "xenu", facterContext: "pvh", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen"], techHost: []),
-        Expected(environment: "xen-4.17-pv-domu", context: .pv, domain: .domU, stack: ["xen", "qemu"], systemd: "xen",
+        Expected(environment: "xen-\(release)-pv-domu", context: .pv, domain: .domU, stack: ["xen", "qemu"], systemd: "xen",
                  facterVirtual: "xenu", facterContext: "pv", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen", "kvm"], techHost: []),
-        Expected(environment: "xen-4.17-hvm-domu", context: .hvm, domain: .domU, stack: ["xen"], systemd: "xen",
+        Expected(environment: "xen-\(release)-hvm-domu", context: .hvm, domain: .domU, stack: ["xen"], systemd: "xen",
                  facterVirtual: "xenhvm", facterContext: "hvm", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen"], techHost: []),
         // Viridian: Hyper-V's interface is Xen's own (not a layer below).
-        Expected(environment: "xen-4.17-hvm-viridian-domu", context: .hvm, domain: .domU, stack: ["microsoft", "xen"],
+        Expected(environment: "xen-\(release)-hvm-viridian-domu", context: .hvm, domain: .domU, stack: ["microsoft", "xen"],
                  systemd: "xen", facterVirtual: "xenhvm", facterContext: "hvm", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen"], techHost: []),
-    ]
+    ] } + ["hvm-pvio-domu", "hvm-emulated-domu"].map { io in
+        // The I/O domUs (recorded on 4.20): HVM domUs with a disk, PV or emulated (docs/domu.md); the
+        // rules read no device, so they are hvm-domu's row.
+        Expected(environment: "xen-4.20-\(io)", context: .hvm, domain: .domU, stack: ["xen"], systemd: "xen",
+                 facterVirtual: "xenhvm", facterContext: "hvm", privileged: false, ansibleRole: "guest",
+                 techGuest: ["xen"], techHost: [])
+    }
 
     @Test(arguments: live)
     func liveEnvironment(_ e: Expected) throws {

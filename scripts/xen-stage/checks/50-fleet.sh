@@ -149,10 +149,11 @@ else
 	esac
 fi
 case "$XS_ENV" in
-	hvm-domu | hvm-viridian-domu)
+	hvm-domu | hvm-viridian-domu | hvm-pvio-domu | hvm-emulated-domu)
 		# What hvmloader wrote (smbios.c: smbios_type_0_init, smbios_type_1_init, defaults when
 		# xenstore has no bios-strings/*): its version string is XENVER_version's major.minor and
-		# XENVER_extraversion, as /sys/hypervisor/version publishes them.
+		# XENVER_extraversion, as /sys/hypervisor/version publishes them. The I/O domUs are HVM
+		# domUs with a disk: the same firmware, the same tables.
 		v="$(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)$(cat /sys/hypervisor/version/extra)"
 		xs_expect hvmloader/sys_vendor Xen "$(get identity.dmi.sysVendor)"
 		xs_expect hvmloader/product_name "HVM domU" "$(get identity.dmi.productName)"

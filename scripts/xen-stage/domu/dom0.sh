@@ -91,7 +91,7 @@ domu_identity_verdicts() {
 			esac
 			xen_version=$(sed -n 's/^xen_version *: *//p' /tmp/xl-info.txt)
 			case "$XS_DOMU" in
-				hvm-domu | hvm-viridian-domu)
+				hvm-domu | hvm-viridian-domu | hvm-pvio-domu | hvm-emulated-domu)
 					xs_expect dmi.sysVendor Xen "$(said identity.dmi.sysVendor)"
 					xs_expect dmi.productName "HVM domU" "$(said identity.dmi.productName)"
 					xs_expect dmi.productVersion-equals-xl-info-xen_version "$xen_version" "$(said identity.dmi.productVersion)"
