@@ -154,8 +154,8 @@ recorded=$root/Tests/FleetTests/Fixtures
 # where | context | domain | stack | systemd | facter virtual | hypervisors.xen context | privileged | role | tech_guest | tech_host | dmi vendor | dmiAbsent
 # Recorded on Xen 4.17 and 4.20 and plain Linux. Each release's rows are the same: what the rules
 # read (guest_type, control_d, the signatures in leaf order, hvmloader's DMI) does not differ
-# between them. The I/O domUs (HVM with a PV or an emulated disk) are recorded on 4.20 only; they
-# are hvm-domu's row, since no vocabulary reads a device.
+# between them. The I/O domUs (HVM with a PV or an emulated disk) are hvm-domu's row, since no
+# vocabulary reads a device.
 recordings=()
 for release in 4.17 4.20; do
   recordings+=(
@@ -165,11 +165,11 @@ for release in 4.17 4.20; do
     "xen-$release-pvh-domu|PVH|domU|xen|xen|xenu|pvh|false|guest|xen||null|noFirmwareTables"
     "xen-$release-hvm-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
     "xen-$release-hvm-viridian-domu|HVM|domU|microsoft,xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
+    "xen-$release-hvm-pvio-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
+    "xen-$release-hvm-emulated-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
   )
 done
 recordings+=(
-  "xen-4.20-hvm-pvio-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
-  "xen-4.20-hvm-emulated-domu|HVM|domU|xen|xen|xenhvm|hvm|false|guest|xen||Xen|null"
   "qemu-tcg-linux|null|null|qemu|qemu|null|null|null|guest|kvm||QEMU|null"
 )
 for row in "${recordings[@]}"; do

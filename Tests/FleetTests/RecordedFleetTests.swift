@@ -13,13 +13,22 @@ import Testing
     /// Recorded on Xen 4.17 and plain Linux (2026-12-02, `XS_XEN_RELEASES=4.17 --env all --record
     /// --check fleet,record`), and on Xen 4.20 (2026-12-02, `XS_XEN_RELEASES=4.20 --env
     /// pv-dom0,pvh-dom0,domu --record --check fleet,record`: its two dom0s and six domUs, the
-    /// I/O domUs included, which 4.17's recording did not run 50-fleet.sh in).
+    /// I/O domUs included, which 4.17's first recording did not run 50-fleet.sh in); 4.17's I/O
+    /// domUs later (2026-12-02, `XS_XEN_RELEASES=4.17 --env hvm-pvio-domu,hvm-emulated-domu
+    /// --record --check fleet,record`).
     static let environments = [
         "xen-4.17-pv-dom0", "xen-4.17-pvh-dom0", "xen-4.17-pv-domu", "xen-4.17-pvh-domu",
-        "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu", "qemu-tcg-linux",
+        "xen-4.17-hvm-domu", "xen-4.17-hvm-viridian-domu", "xen-4.17-hvm-pvio-domu", "xen-4.17-hvm-emulated-domu",
+        "qemu-tcg-linux",
         "xen-4.20-pv-dom0", "xen-4.20-pvh-dom0", "xen-4.20-pv-domu", "xen-4.20-pvh-domu",
         "xen-4.20-hvm-domu", "xen-4.20-hvm-viridian-domu", "xen-4.20-hvm-pvio-domu", "xen-4.20-hvm-emulated-domu",
     ]
+
+    /// The recordings made by 0.6.0, whose facts carry the I/O decision (`io`): Xen 4.20's, and
+    /// 4.17's I/O domUs.
+    static let withIODecision = environments.filter {
+        $0.hasPrefix("xen-4.20-") || $0.hasSuffix("-hvm-pvio-domu") || $0.hasSuffix("-hvm-emulated-domu")
+    }
 
     /// A recording; a missing one fails, naming the stage run that records it.
     static func recorded(_ name: String) throws -> String {
@@ -137,7 +146,7 @@ import Testing
 
     /// The recorded metrics are what this tree renders from the same boot's recordings, with the
     /// recorded run's time and tool version (the only values not decided from the report).
-    /// Recordings made since 0.6.0 (Xen 4.20's) end with the I/O decision's families (`FleetIO`),
+    /// Recordings made since 0.6.0 (`withIODecision`) end with the I/O decision's families (`FleetIO`),
     /// decided from devices the sysfs recording does not hold: they must render the `io` member of
     /// the facts document recorded in the same boot (one decision, two renderings).
     @Test(arguments: environments)
@@ -160,11 +169,11 @@ import Testing
         #expect(rendered + io == text, "\(environment)")
     }
 
-    /// The I/O decision Xen 4.20's recordings carry (`io`): the I/O domUs' disk as the stage's xl
+    /// The I/O decision the 0.6.0 recordings carry (`io`): the I/O domUs' disk as the stage's xl
     /// config gives it (docs/domu.md, "PV and emulated I/O") -- xen-blkfront's in hvm-pvio-domu,
     /// the PIIX IDE controller's in hvm-emulated-domu (xen_emul_unplug=never) --, and in the
     /// others no disk or NIC at all (the stage's guests have none).
-    @Test(arguments: environments.filter { $0.hasPrefix("xen-4.20-") })
+    @Test(arguments: withIODecision)
     func ioDecision(environment: String) throws {
         let facts = try Self.object(try Self.recorded(environment + ".facts.json"))
         let said = try #require(Self.value(facts, "io.verdict") as? String, "\(environment): no io.verdict")
@@ -172,10 +181,10 @@ import Testing
         let names = try #require(Self.value(facts, "io.extensionsInUse") as? [String])
         let inUse = try names.map { try #require(PVExtensionName(rawValue: $0), "\(environment): unknown extension \($0)") }
         switch environment {
-        case "xen-4.20-hvm-pvio-domu":
+        case _ where environment.hasSuffix("-hvm-pvio-domu"):
             #expect(verdict == .pvOnHVM)
             #expect(inUse.contains(.pvBlock))
-        case "xen-4.20-hvm-emulated-domu":
+        case _ where environment.hasSuffix("-hvm-emulated-domu"):
             #expect(verdict == .emulated)
             #expect(!inUse.contains(.pvBlock))
         default:

@@ -46,13 +46,13 @@ import XenSystem
         Expected(environment: "xen-\(release)-hvm-viridian-domu", context: .hvm, domain: .domU, stack: ["microsoft", "xen"],
                  systemd: "xen", facterVirtual: "xenhvm", facterContext: "hvm", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen"], techHost: []),
-    ] } + ["hvm-pvio-domu", "hvm-emulated-domu"].map { io in
-        // The I/O domUs (recorded on 4.20): HVM domUs with a disk, PV or emulated (docs/domu.md); the
-        // rules read no device, so they are hvm-domu's row.
-        Expected(environment: "xen-4.20-\(io)", context: .hvm, domain: .domU, stack: ["xen"], systemd: "xen",
+    ] + ["hvm-pvio-domu", "hvm-emulated-domu"].map { io in
+        // The I/O domUs: HVM domUs with a disk, PV or emulated (docs/domu.md); the rules read no
+        // device, so they are hvm-domu's row.
+        Expected(environment: "xen-\(release)-\(io)", context: .hvm, domain: .domU, stack: ["xen"], systemd: "xen",
                  facterVirtual: "xenhvm", facterContext: "hvm", privileged: false, ansibleRole: "guest",
                  techGuest: ["xen"], techHost: [])
-    }
+    } }
 
     @Test(arguments: live)
     func liveEnvironment(_ e: Expected) throws {
