@@ -36,7 +36,7 @@ import XenSystemTesting
         #expect(inv.unplug.remaining.map(\.ids) == ["8086:7010"])
         #expect(inv.unattached.isEmpty)
         #expect(inv.text.split(separator: "\n").last == "I/O: PV-on-HVM")
-        #expect(inv.text.contains("\n  xvda    block  pv    vbd-51712  vbd     Connected\n"))
+        #expect(inv.text.split(separator: "\n").contains { $0.split(separator: " ") == ["xvda", "block", "pv", "vbd-51712", "vbd", "Connected"] })
         #expect(inv.inUse.contains(.pvBlock))
         // The JSON carries the same decision.
         let json = inv.json.rendered
@@ -60,6 +60,43 @@ import XenSystemTesting
         #expect(inv.unattached.map(\.name).contains("vbd-768"))
         #expect(inv.problems.contains { $0.hasPrefix("vbd-768: on the xen bus with no frontend driver bound (xenbus state Initialising (1))") })
         #expect(inv.text.split(separator: "\n").last == "I/O: emulated (ioemu)")
+    }
+
+    /// The NIC of hvm-pvio-domu: the e1000 unplugged, xen-netfront on vif-0.
+    @Test(arguments: ["4.17", "4.20"]) func hvmWithPVNIC(release: String) throws {
+        let inv = try Recorded.inventory("xen-\(release)-hvm-pvio-domu", cpuid: "xen-4.17-hvm-domu.cpuid")
+        let eth0 = try #require(inv.devices.first { $0.name == "eth0" })
+        #expect(eth0.deviceClass == .network)
+        #expect(eth0.path == .pv)
+        #expect(eth0.xenbus?.name == "vif-0")
+        #expect(eth0.xenbus?.nodename == "device/vif/0")
+        #expect(eth0.xenbus?.state == .connected)
+        #expect(eth0.driver == "vif")
+        #expect(inv.row(.pvNet)?.inUse == true)
+        #expect(inv.row(.pvNet)?.inUseEvidence.first == "vif-0 bound to vif (xen-netfront), Connected")
+        #expect(inv.text.contains("\n  eth0    network  pv    vif-0      vif     Connected\n"))
+        #expect(inv.inUse.contains(.pvNet))
+        #expect(inv.devices.map(\.name) == ["xvda", "eth0"])
+        #expect(!inv.unplug.remaining.contains { $0.isNetwork }, "the emulated NIC was unplugged")
+        #expect(inv.verdict == .pvOnHVM)
+    }
+
+    /// The NIC of hvm-emulated-domu: the e1000 kept, vif-0 unattached.
+    @Test(arguments: ["4.17", "4.20"]) func hvmWithEmulatedNIC(release: String) throws {
+        let inv = try Recorded.inventory("xen-\(release)-hvm-emulated-domu", cpuid: "xen-4.17-hvm-domu.cpuid")
+        let eth0 = try #require(inv.devices.first { $0.name == "eth0" })
+        #expect(eth0.deviceClass == .network)
+        #expect(eth0.path == .emulated)
+        #expect(eth0.pci?.address == "0000:00:03.0")
+        #expect(eth0.pci?.ids == "8086:100e")
+        #expect(eth0.pci?.isNetwork == true)
+        #expect(eth0.driver == "e1000")
+        #expect(inv.row(.pvNet)?.inUse == false)
+        #expect(inv.unplug.remaining.map(\.ids) == ["8086:7010", "8086:100e"])
+        #expect(inv.unattached.map(\.name).contains("vif-0"))
+        #expect(inv.problems.contains { $0.hasPrefix("vif-0: on the xen bus with no frontend driver bound (xenbus state Initialising (1))") })
+        #expect(!inv.inUse.contains(.pvNet))
+        #expect(inv.verdict == .emulated)
     }
 
     /// PV dom0 and the PV domU: the PV-only row, the PV upcall, no disk or NIC in the stage.
@@ -147,7 +184,7 @@ import XenSystemTesting
         #expect(checked.text.contains("passed"))
     }
 
-    /// Not recorded (the stage's domUs have no NIC yet): a PV disk and an emulated e1000 NIC,
+    /// Not recorded (no domU of the stage mixes the two paths): a PV disk and an emulated e1000 NIC,
     /// laid out as Linux lays out sysfs (net/core/net-sysfs.c: /sys/class/net/<if> -> the device).
     @Test func pvDiskAndEmulatedNICAreMixed() throws {
         let s = RecordingDirectorySystem()

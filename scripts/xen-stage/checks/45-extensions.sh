@@ -5,10 +5,15 @@
 #   every environment: the context; hypercall-page, event-channels, xenstore, balloon in use;
 #                      pv-clock in use exactly when the clocksource is xen; pv-console exactly
 #                      when /proc/interrupts has hvc_console; each block device and NIC with
-#                      the path its sysfs link shows; the summary verdict
-#   hvm-pvio-domu:     xvda on vbd-51712, Connected, bound to vbd (xen-blkfront); "I/O: PV-on-HVM"
+#                      the path its sysfs link shows and the device its device link names; the
+#                      summary verdict
+#   hvm-pvio-domu:     xvda on vbd-51712, Connected, bound to vbd (xen-blkfront); eth0 on vif-0,
+#                      Connected, bound to vif (xen-netfront); pv-block and pv-net in use; no
+#                      network function left on the PCI bus (the e1000 unplugged); "I/O: PV-on-HVM"
 #   hvm-emulated-domu: the disk on the PIIX IDE controller (8086:7010, ata_piix), vbd-768 left
-#                      without a driver, xen_emul_unplug=never; "I/O: emulated (ioemu)"
+#                      without a driver; eth0 on the e1000 (8086:100e, driver e1000), vif-0 left
+#                      without a driver; pv-block and pv-net not in use; xen_emul_unplug=never;
+#                      "I/O: emulated (ioemu)"
 #   PV dom0, pv-domu:  the mmu-operations row in use; no emulated device
 #   linux (not Xen):   status 69 and one line on stderr, nothing on stdout
 
@@ -27,6 +32,15 @@ if [ "$XS_ENV" = hvm-emulated-domu ]; then
 	waited=0
 	while ! ls /sys/block | grep -q '^sd' && [ "$waited" -lt 90 ]; do sleep 1; waited=$((waited + 1)); done
 	echo "== waited ${waited}s for the emulated disk"
+fi
+if [ "$XS_ENV" = hvm-pvio-domu ]; then
+	# xen-netfront's eth0 exists from its probe; vif-0 is Connected once netback's backend is
+	# (after the hotplug script's hotplug-status): wait, so that sysfs and the tool see one state.
+	waited=0
+	while [ "$(cat /sys/bus/xen/devices/vif-0/state 2> /dev/null)" != Connected ] && [ "$waited" -lt 60 ]; do
+		sleep 1; waited=$((waited + 1))
+	done
+	echo "== waited ${waited}s for vif-0 to be Connected: state $(cat /sys/bus/xen/devices/vif-0/state 2> /dev/null)"
 fi
 for d in /sys/block/* /sys/class/net/*; do
 	echo "== $d -> $(readlink "$d") device -> $(readlink "$d/device" 2> /dev/null)"
@@ -48,7 +62,7 @@ echo "== /proc/xen: $(ls /proc/xen 2> /dev/null | tr '\n' ' ') /dev/xen: $(ls /d
 echo "== /proc/interrupts:"
 sed 's/^/   /' /proc/interrupts
 echo "== dmesg (xen, unplug, blkfront, ata):"
-dmesg 2> /dev/null | grep -i -e xen -e unplug -e blkfront -e ata1 -e 'sd ' -e evtchn -e grant | tail -n 40 | sed 's/^/   /'
+dmesg 2> /dev/null | grep -i -e xen -e unplug -e blkfront -e netfront -e e1000 -e eth0 -e ata1 -e 'sd ' -e evtchn -e grant | tail -n 40 | sed 's/^/   /'
 
 # The same facts as a recording the unit tests load (RecordingDirectorySystem.load(recording:)),
 # one "xs-rec: " line each: D directory, L link target, F file text (\n for newlines).
@@ -140,8 +154,10 @@ for d in /sys/block/* /sys/class/net/*; do
 	[ -n "$i" ] || { xs_fail "device/$name" "not in the inventory: $link"; continue; }
 	n=$((n + 1))
 	frontend=$(echo "$link" | tr '/' '\n' | grep -E '^(vbd|vif)-[0-9]+$' | tail -n 1)
+	device=$(basename "$(readlink "$d/device" 2> /dev/null)")
 	if [ -n "$frontend" ]; then
 		pv=$((pv + 1))
+		xs_expect "device/$name/device-link" "$frontend" "$device"
 		xs_expect "device/$name/path" pv "$(get "devices.$i.path")"
 		xs_expect "device/$name/frontend" "$frontend" "$(get "devices.$i.frontend")"
 		xs_expect "device/$name/state" "$(cat "/sys/bus/xen/devices/$frontend/state" 2> /dev/null || echo null)" \
@@ -151,6 +167,8 @@ for d in /sys/block/* /sys/class/net/*; do
 		pci=$(echo "$link" | tr '/' '\n' | grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -n 1)
 		[ -n "$pci" ] || { xs_fail "device/$name" "neither xen bus nor PCI: $link"; continue; }
 		emulated=$((emulated + 1))
+		# A disk's device link names its SCSI device (below the PCI function), a NIC's the function.
+		[ "$d" = "/sys/class/net/$name" ] && xs_expect "device/$name/device-link" "$pci" "$device"
 		xs_expect "device/$name/path" emulated "$(get "devices.$i.path")"
 		xs_expect "device/$name/pci" "$pci" "$(get "devices.$i.pci.address")"
 		ids="$(cut -c3- "/sys/bus/pci/devices/$pci/vendor"):$(cut -c3- "/sys/bus/pci/devices/$pci/device")"
@@ -177,6 +195,17 @@ case "$XS_ENV" in
 		xs_expect pvio/xvda-driver vbd "$(get "devices.$i.driver")"
 		xs_expect pvio/inUse-pv-block true "$(in_use pv-block)"
 		xs_expect pvio/platform-pci true "$(in_use platform-pci)"
+		# The NIC: netfront's eth0 on vif-0; the device model's e1000 is gone from the PCI bus.
+		xs_expect pvio/eth0-device-link vif-0 "$(basename "$(readlink /sys/class/net/eth0/device 2> /dev/null)")"
+		i=$(sed -n 's|^devices\.\([0-9]*\)\.name=eth0$|\1|p' ext.flat)
+		xs_expect pvio/eth0-path pv "$(get "devices.$i.path")"
+		xs_expect pvio/eth0-frontend vif-0 "$(get "devices.$i.frontend")"
+		xs_expect pvio/eth0-state Connected "$(get "devices.$i.xenbusState")"
+		xs_expect pvio/eth0-driver vif "$(get "devices.$i.driver")"
+		xs_expect pvio/inUse-pv-net true "$(in_use pv-net)"
+		nics=$(for p in /sys/bus/pci/devices/*; do case "$(cat "$p/class")" in 0x02*) echo "${p##*/}" ;; esac; done)
+		xs_expect pvio/no-emulated-nic "" "$nics"
+		xs_expect pvio/unplug-remaining-no-nic "" "$(grep '^unplug\.remaining\.[0-9]*\.device=100e$' ext.flat)"
 		;;
 	hvm-emulated-domu)
 		xs_expect emulated/verdict "I/O: emulated (ioemu)" "$(get io)"
@@ -188,5 +217,16 @@ case "$XS_ENV" in
 		# vbd-768, the disk's PV twin, is on the xen bus without a driver: a line says so.
 		j=$(sed -n 's|^unattached\.\([0-9]*\)\.frontend=vbd-768$|\1|p' ext.flat | head -n 1)
 		[ -n "$j" ] && xs_pass emulated/vbd-768-unattached || xs_fail emulated/vbd-768-unattached "$(grep unattached ext.flat | head -c 300)"
+		# The NIC: the device model's e1000 with its PCI driver; vif-0, its PV twin, unattached.
+		pci=$(basename "$(readlink /sys/class/net/eth0/device 2> /dev/null)")
+		xs_expect emulated/eth0-device-ids 0x8086:0x100e "$(cat "/sys/bus/pci/devices/$pci/vendor" 2> /dev/null):$(cat "/sys/bus/pci/devices/$pci/device" 2> /dev/null)"
+		i=$(sed -n 's|^devices\.\([0-9]*\)\.name=eth0$|\1|p' ext.flat)
+		xs_expect emulated/eth0-path emulated "$(get "devices.$i.path")"
+		xs_expect emulated/eth0-pci "$pci" "$(get "devices.$i.pci.address")"
+		xs_expect emulated/eth0-ids 8086:100e "$(get "devices.$i.pci.vendor"):$(get "devices.$i.pci.device")"
+		xs_expect emulated/eth0-driver e1000 "$(get "devices.$i.driver")"
+		xs_expect emulated/inUse-pv-net false "$(in_use pv-net)"
+		j=$(sed -n 's|^unattached\.\([0-9]*\)\.frontend=vif-0$|\1|p' ext.flat | head -n 1)
+		[ -n "$j" ] && xs_pass emulated/vif-0-unattached || xs_fail emulated/vif-0-unattached "$(grep unattached ext.flat | head -c 300)"
 		;;
 esac

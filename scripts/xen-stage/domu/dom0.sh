@@ -207,8 +207,9 @@ if [ "$status" = timeout ]; then
 fi
 grep -q "^@@XS-END $XS_DOMU " "$guest_log" || domu_give_up "the domU ended without finishing its checks"
 domu_identity_verdicts
-# The device model's own log (HVM), for the console log: Debian 12's QEMU serves both releases.
-for f in /var/log/xen/qemu-dm-*.log; do
+# The device model's own log (HVM), for the console log: Debian 12's QEMU serves both releases;
+# and the vif hotplug script's (the I/O environments).
+for f in /var/log/xen/qemu-dm-*.log /var/log/xen/vif-hotplug.log; do
 	[ -f "$f" ] || continue
 	say "$f:"; sed 's/^/xs-dom0:   /' "$f"
 done

@@ -57,7 +57,7 @@ domu_has_release() {
 
 # domu_install_deps RELEASE...: the Debian packages above, installed, and for 4.20 trixie's
 # toolstack fetched (fetch-xen-4.20.sh --toolstack); only when a domU environment is selected.
-domu_packages=(xen-utils-4.17 qemu-system-xen seabios qemu-system-data)
+domu_packages=(xen-utils-4.17 qemu-system-xen seabios qemu-system-data xenstore-utils)
 domu_install_deps() {
 	local p missing=()
 	case " $* " in *" 4.20 "*) "$here/fetch-xen-4.20.sh" --toolstack || return 1 ;; esac
@@ -147,12 +147,7 @@ domu_build() {
 		[ -z "$(grep "^$rel:" "$moddir/modules.dep" | cut -d: -f2 | tr -d ' ')" ] ||
 			die "domU: module $m has dependencies; domu_build does not resolve them"
 		name=$m
-		case "$rel" in
-			*.ko) cp "$moddir/$rel" "$root/xs/domu/modules/$name.ko" ;;
-			*.ko.xz) xz -dc "$moddir/$rel" > "$root/xs/domu/modules/$name.ko" ;;
-			*.ko.zst) zstd -qdc "$moddir/$rel" > "$root/xs/domu/modules/$name.ko" ;;
-			*.ko.gz) gzip -dc "$moddir/$rel" > "$root/xs/domu/modules/$name.ko" ;;
-		esac
+		domu_module_unpack "$rel" "$root/xs/domu/modules/$name.ko"
 		echo "$name" >> "$root/xs/domu/modules.order"
 	done
 	cp "$vmlinuz" "$root/xs/domu/vmlinuz"
