@@ -27,16 +27,6 @@ domu_io_is_env() {
 	return 1
 }
 
-# domu_module_unpack REL DEST: the module REL (a path in $moddir/modules.dep), uncompressed, as DEST.
-domu_module_unpack() {
-	case "$1" in
-		*.ko) cp "$moddir/$1" "$2" ;;
-		*.ko.xz) xz -dc "$moddir/$1" > "$2" ;;
-		*.ko.zst) zstd -qdc "$moddir/$1" > "$2" ;;
-		*.ko.gz) gzip -dc "$moddir/$1" > "$2" ;;
-	esac
-}
-
 # domu_io_build ROOT: ROOT/xs/domu/initrd-io.gz = the stage's initrd.gz followed by an archive
 # with the modules above (and their dependencies, in dependency order) and /xs/modules.order
 # listing the stage's modules and then these (a later archive's file replaces an earlier one's);
@@ -73,11 +63,7 @@ domu_io_build() {
 	domu_copy "$root" "$domu_io_xenstore_write"
 	mkdir -p "$root/xs/domu/io-modules"
 	for m in "${domu_io_dom0_modules[@]}"; do
-		rel=$(grep -o "^[^:]*/$m\.ko[^:]*" "$moddir/modules.dep" | head -n 1)
-		[ -n "$rel" ] || die "domU I/O: module $m not found in $moddir"
-		[ -z "$(grep "^$rel:" "$moddir/modules.dep" | cut -d: -f2 | tr -d ' ')" ] ||
-			die "domU I/O: dom0's module $m has dependencies; domu_io_build does not resolve them"
-		domu_module_unpack "$rel" "$root/xs/domu/io-modules/$m.ko"
+		domu_leaf_module "$m" "$root/xs/domu/io-modules/$m.ko"
 	done
 	echo "xen stage: domU I/O drivers: $(sed -n "$(($(wc -l < "$staging/xs/modules.order") + 1)),\$p" "$tree/xs/modules.order" | tr '\n' ' ')"
 }

@@ -112,6 +112,27 @@ domu_add_420_toolstack() {
 	ln -s /xs/xen-4.20 "$root/usr/lib/xen-4.20"
 }
 
+# domu_module_unpack REL DEST: the module REL (a path in $moddir/modules.dep), uncompressed, as DEST.
+domu_module_unpack() {
+	case "$1" in
+		*.ko) cp "$moddir/$1" "$2" ;;
+		*.ko.xz) xz -dc "$moddir/$1" > "$2" ;;
+		*.ko.zst) zstd -qdc "$moddir/$1" > "$2" ;;
+		*.ko.gz) gzip -dc "$moddir/$1" > "$2" ;;
+	esac
+}
+
+# domu_leaf_module M DEST: dom0's module M from $moddir, which must have no dependencies (these
+# copies do not resolve them), uncompressed as DEST.
+domu_leaf_module() {
+	local rel
+	rel=$(grep -o "^[^:]*/$1\.ko[^:]*" "$moddir/modules.dep" | head -n 1)
+	[ -n "$rel" ] || die "domU: module $1 not found in $moddir"
+	[ -z "$(grep "^$rel:" "$moddir/modules.dep" | cut -d: -f2 | tr -d ' ')" ] ||
+		die "domU: module $1 has dependencies, which this copy does not resolve"
+	domu_module_unpack "$rel" "$2"
+}
+
 # domu_build RELEASE...: writes $work/initrd-domu-dom0.gz = the stage's initrd.gz followed by a
 # second archive with the toolstack of each RELEASE, the device model, the kernel and the stage's
 # initrd.gz itself as the domU's ramdisk (Linux unpacks concatenated archives in order). The
@@ -142,13 +163,8 @@ domu_build() {
 	cp -L "$libgcc" "$root$libgcc"
 	: > "$root/xs/domu/modules.order"
 	for m in "${domu_modules[@]}"; do
-		rel=$(grep -o "^[^:]*/$m\.ko[^:]*" "$moddir/modules.dep" | head -n 1)
-		[ -n "$rel" ] || die "domU: module $m not found in $moddir"
-		[ -z "$(grep "^$rel:" "$moddir/modules.dep" | cut -d: -f2 | tr -d ' ')" ] ||
-			die "domU: module $m has dependencies; domu_build does not resolve them"
-		name=$m
-		domu_module_unpack "$rel" "$root/xs/domu/modules/$name.ko"
-		echo "$name" >> "$root/xs/domu/modules.order"
+		domu_leaf_module "$m" "$root/xs/domu/modules/$m.ko"
+		echo "$m" >> "$root/xs/domu/modules.order"
 	done
 	cp "$vmlinuz" "$root/xs/domu/vmlinuz"
 	cp "$initrd" "$root/xs/domu/initrd.gz"
