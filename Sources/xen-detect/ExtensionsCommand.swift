@@ -2,6 +2,7 @@ import ArgumentParser
 import CPUIDProbe
 import Fleet
 import PVExtensions
+import PVFoundations
 import XenSystem
 
 /// `xen-detect extensions`: which PV extensions Xen offers this guest and which its kernel uses,
@@ -14,14 +15,32 @@ struct ExtensionsCommand: ParsableCommand {
             Reads /sys/hypervisor, Xen's CPUID leaves, /proc/interrupts, the clocksource, \
             /sys/bus/xen, /sys/block, /sys/class/net and /sys/bus/pci; changes nothing. The last \
             line is the verdict: "I/O: PV-on-HVM", "I/O: emulated (ioemu)", "I/O: mixed" or "PV". \
-            Keys of --json: docs/extensions.md.
+            With --selftest (root) it also runs the event-channel and grant-table self-tests and \
+            fills their rows' "verified": passed, FAILED (the round trip failed) or not run (and \
+            why); they release everything they allocate. The status stays 0 whatever they found \
+            (run each self-test alone for its status), but for 128+N when signal N interrupted one. Keys of --json: docs/extensions.md.
             """)
 
     @Flag(name: .long, help: "Print JSON (keys in docs/extensions.md).")
     var json = false
 
+    @Flag(name: .long, help: "Run the event-channel and grant-table self-tests and show their verdicts (root).")
+    var selftest = false
+
     func run() throws {
-        let inventory = try readInventory()
+        var inventory = try readInventory()
+        if selftest {
+            let system = LinuxSystem()
+            let eventChannel = EventChannelSelfTest(system: system).run()
+            let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID())
+            let grantTable = GrantTableSelfTest(system: system, domain: domain).run()
+            inventory = inventory.verified(eventChannel: eventChannel, grantTable: grantTable)
+            // A signal ends the command as it ends each self-test (both released everything).
+            for case .interrupted(let signal)? in [eventChannel.failure, grantTable.failure] {
+                printError(SelfTestFailure.interrupted(signal: signal).description)
+                throw ExitCode(SelfTestExit.status(.interrupted(signal: signal)))
+            }
+        }
         print(json ? inventory.json.rendered : inventory.text)
     }
 }

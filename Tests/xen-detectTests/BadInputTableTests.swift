@@ -153,6 +153,9 @@ import XenCompat
         Row(id: "extensions-non-xen-host", what: "`extensions` on a host that is not a Xen guest",
             arguments: ["extensions", "--json"], error: "not running on Xen: no PV extensions to list", status: 69,
             nonXenHostOnly: true),
+        Row(id: "extensions-selftest-non-xen-host", what: "`extensions --selftest` on a host that is not a Xen guest: no self-test runs",
+            arguments: ["extensions", "--selftest"], error: "not running on Xen: no PV extensions to list", status: 69,
+            nonXenHostOnly: true),
 
         // Hex input to `abi decode` and `abi translate`.
         Row(id: "abi-decode-odd-hex", what: "an odd number of hex digits",

@@ -111,6 +111,28 @@ case "$XS_ENV" in
 	*) xs_expect no-permission.grant-table.status 77 "$(cat nobody.gt.rc)" ;;
 esac
 
+# 4b. The inventory with both self-tests (`extensions --selftest`): event-channels passed; the
+# grant-tables row passed where the grant test runs (PV dom0), not run where it cannot (a PV
+# domU's unknown id, the HVM/PVH policy); no other row verified; the self-tests left nothing.
+xs_run exts "$XS_OURS" extensions --selftest --json
+xs_expect extensions-selftest.status 0 "$(cat exts.rc)"
+xs_json_flatten < exts.out > exts.flat
+verified_of() {  # verified_of NAME: the row's verified.result
+	i=$(sed -n "s|^extensions\.\([0-9]*\)\.name=$1\$|\1|p" exts.flat | head -n 1)
+	[ -n "$i" ] && xs_json_get exts.flat "extensions.$i.verified.result"
+}
+xs_expect extensions-selftest.event-channels passed "$(verified_of event-channels)"
+case "$XS_ENV" in
+	pv-dom0) want=passed ;;
+	*) want=notRun ;;
+esac
+xs_expect extensions-selftest.grant-tables "$want" "$(verified_of grant-tables)"
+xs_expect extensions-selftest.other-rows 2 "$(grep -c '^extensions\.[0-9]*\.verified\.result=' exts.flat)"
+xs_expect extensions-selftest.ports-after 0 "$(grep -c "evtchn:xen-detect" /proc/interrupts)"
+xs_run extt "$XS_OURS" extensions --selftest
+grep -q '^  event-channels .* passed' extt.out && xs_pass extensions-selftest.text ||
+	xs_fail extensions-selftest.text "$(grep event-channels extt.out)"
+
 # 5. The grant table: a page granted to this domain, mapped back, bytes both ways. A PV domU's
 # id is only in xenstore, which the tool does not read: there the answer is status 69, one line.
 xs_run gt gt --json

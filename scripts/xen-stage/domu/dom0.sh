@@ -130,10 +130,10 @@ xen_tool xenconsoled --log=guest --log-dir="$log_dir" > /tmp/xenconsoled.out 2>&
 	domu_give_up "xenconsoled failed: $(head -c 300 /tmp/xenconsoled.out)"
 
 # The domU: 256 MiB, one vCPU, the stage's kernel and initramfs, its console on hvc0.
-# The I/O domUs run only checks/45-extensions.sh unless the host named checks: the others run in
-# hvm-domu. Decided here, once, so the domU's command line and dom0's identity verdicts agree.
+# The I/O domUs run only checks/45-extensions.sh and 46-pv-selftests.sh unless the host named
+# checks: the others run in hvm-domu. Decided here, once, so the domU's command line and dom0's identity verdicts agree.
 case "$XS_DOMU" in
-	hvm-pvio-domu | hvm-emulated-domu) [ -n "$XS_CHECKS" ] || XS_CHECKS=extensions ;;
+	hvm-pvio-domu | hvm-emulated-domu) [ -n "$XS_CHECKS" ] || XS_CHECKS=extensions,pv-selftests ;;
 esac
 domu_args="console=hvc0 quiet panic=-1 xs.env=$XS_DOMU xs.xen=$XS_XEN xs.checks=$XS_CHECKS xs.record=$XS_RECORD xs.timeout=$XS_CHECK_TIMEOUT"
 # Host facts for the domU's memory_op checks (checks/40-hypercall.sh), on its command line:
