@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "HypercallPlanTests", dependencies: ["HypercallPlan", "XenSystem", "XenInterface", "ABI32", "ABI64"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PVExtensionsTests",
-                    dependencies: ["PVExtensions", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering"],
+                    dependencies: ["PVExtensions", "CPUIDProbe", "XenInterface", "XenSystem", "XenSystemTesting", "Rendering"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering",
                                                     "PVExtensions"],

@@ -26,7 +26,7 @@ extension ExtensionInventory {
         for d in f.xenbus {
             let owner = devices.first { $0.xenbus?.name == d.name }.map { " (\($0.name))" } ?? ""
             let state = d.state
-            let stateWords = state.map { "\($0.sysfsName) (\($0.rawValue))" } ?? (d.stateText.map { "'\($0)'" } ?? "unreadable")
+            let stateWords = state.map { "\($0.sysfsName) (\($0.number))" } ?? (d.stateText.map { "'\($0)'" } ?? "unreadable")
             if let driver = d.driver, state == .closing || state == .closed {
                 problems.append("\(d.name)\(owner): bound to \(driver) but its backend is gone or closing: xenbus state \(stateWords)")
             } else if d.driver == nil {

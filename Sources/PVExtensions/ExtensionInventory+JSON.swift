@@ -18,7 +18,7 @@ extension XenbusDevice {
             ("devtype", .optional(devtype.map(JSONValue.string))),
             ("nodename", .optional(nodename.map(JSONValue.string))),
             ("state", .optional(stateText.map(JSONValue.string))),
-            ("stateNumber", .optional(state.map { .number($0.rawValue) })),
+            ("stateNumber", .optional(state.map { .number(Int($0.number)) })),
             ("driver", .optional(driver.map(JSONValue.string))),
         ])
     }
@@ -72,7 +72,7 @@ extension ExtensionInventory {
                     ("driver", .optional(d.driver.map(JSONValue.string))),
                     ("frontend", .optional(d.xenbus.map { .string($0.name) })),
                     ("xenbusState", .optional(d.xenbus?.stateText.map(JSONValue.string))),
-                    ("xenbusStateNumber", .optional(d.xenbus?.state.map { .number($0.rawValue) })),
+                    ("xenbusStateNumber", .optional(d.xenbus?.state.map { .number(Int($0.number)) })),
                     ("nodename", .optional(d.xenbus?.nodename.map(JSONValue.string))),
                     ("pci", d.pci?.json ?? .null),
                     ("sysfsLink", .string(d.sysfsLink)),

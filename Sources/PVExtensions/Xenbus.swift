@@ -1,27 +1,50 @@
+import XenInterface
 import XenSystem
 
-/// A xenbus device's state: `enum xenbus_state` of public/io/xenbus.h, with the words Linux's
-/// sysfs `state` attribute prints for them (drivers/xen/xenbus/xenbus_probe.c, state_show, via
+/// A xenbus device's state: `enum xenbus_state` of public/io/xenbus.h (its numbers, generated
+/// from the header, are `xenbus_state`'s constants), with the words Linux's sysfs `state`
+/// attribute prints for them (drivers/xen/xenbus/xenbus_probe.c, state_show, via
 /// xenbus_strstate in xenbus_client.c).
-public enum XenbusState: Int, Sendable, Equatable, CaseIterable {
+public enum XenbusState: Sendable, Equatable, CaseIterable {
     /// XenbusStateUnknown.
-    case unknown = 0
+    case unknown
     /// XenbusStateInitialising.
-    case initialising = 1
+    case initialising
     /// XenbusStateInitWait: waiting for details from the other end.
-    case initWait = 2
+    case initWait
     /// XenbusStateInitialised: details published, waiting for the other end to connect.
-    case initialised = 3
+    case initialised
     /// XenbusStateConnected: the two ends talk.
-    case connected = 4
+    case connected
     /// XenbusStateClosing: the device is being closed (the other end went away, or asked to).
-    case closing = 5
+    case closing
     /// XenbusStateClosed.
-    case closed = 6
+    case closed
     /// XenbusStateReconfiguring.
-    case reconfiguring = 7
+    case reconfiguring
     /// XenbusStateReconfigured.
-    case reconfigured = 8
+    case reconfigured
+
+    /// The header's number (`xenbus_state`, generated from public/io/xenbus.h).
+    public var number: UInt32 {
+        switch self {
+        case .unknown: xenbus_state.Unknown
+        case .initialising: xenbus_state.Initialising
+        case .initWait: xenbus_state.InitWait
+        case .initialised: xenbus_state.Initialised
+        case .connected: xenbus_state.Connected
+        case .closing: xenbus_state.Closing
+        case .closed: xenbus_state.Closed
+        case .reconfiguring: xenbus_state.Reconfiguring
+        case .reconfigured: xenbus_state.Reconfigured
+        }
+    }
+
+    /// The state the header numbers `number`; nil for a number it does not define.
+    public init?(number: UInt32) {
+        guard let s = XenbusState.allCases.first(where: { $0.number == number }) else { return nil }
+        self = s
+    }
 
     /// xenbus_strstate's word ("Connected").
     public var sysfsName: String {

@@ -580,6 +580,29 @@ public enum XENFEAT {
     public static let dm_msix_all_writes: UInt32 = 20
 }
 
+/// The `XenbusState*` numbers of public/io/xenbus.h, each under the header's name without
+/// the prefix: each is the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+public enum xenbus_state {
+    /// `XenbusStateUnknown` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Unknown: UInt32 = 0
+    /// `XenbusStateInitialising` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Initialising: UInt32 = 1
+    /// `XenbusStateInitWait` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let InitWait: UInt32 = 2
+    /// `XenbusStateInitialised` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Initialised: UInt32 = 3
+    /// `XenbusStateConnected` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Connected: UInt32 = 4
+    /// `XenbusStateClosing` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Closing: UInt32 = 5
+    /// `XenbusStateClosed` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Closed: UInt32 = 6
+    /// `XenbusStateReconfiguring` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Reconfiguring: UInt32 = 7
+    /// `XenbusStateReconfigured` (public/io/xenbus.h): the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it).
+    public static let Reconfigured: UInt32 = 8
+}
+
 extension XenConstantGroup {
     /// Every group, in the order of the hypercalls they belong to.
     public static let all: [XenConstantGroup] = [
@@ -859,6 +882,17 @@ extension XenConstantGroup {
             XenConstant(name: "runstate_phys_area", value: XENFEAT.runstate_phys_area, since: .xen4_20),
             XenConstant(name: "vcpu_time_phys_area", value: XENFEAT.vcpu_time_phys_area, since: .xen4_20),
             XenConstant(name: "dm_msix_all_writes", value: XENFEAT.dm_msix_all_writes, since: .xen4_20),
+        ]),
+        XenConstantGroup(group: "xenbus_state", header: "io/xenbus.h", prefix: "XenbusState", constants: [
+            XenConstant(name: "Unknown", value: xenbus_state.Unknown, since: .xen4_17),
+            XenConstant(name: "Initialising", value: xenbus_state.Initialising, since: .xen4_17),
+            XenConstant(name: "InitWait", value: xenbus_state.InitWait, since: .xen4_17),
+            XenConstant(name: "Initialised", value: xenbus_state.Initialised, since: .xen4_17),
+            XenConstant(name: "Connected", value: xenbus_state.Connected, since: .xen4_17),
+            XenConstant(name: "Closing", value: xenbus_state.Closing, since: .xen4_17),
+            XenConstant(name: "Closed", value: xenbus_state.Closed, since: .xen4_17),
+            XenConstant(name: "Reconfiguring", value: xenbus_state.Reconfiguring, since: .xen4_17),
+            XenConstant(name: "Reconfigured", value: xenbus_state.Reconfigured, since: .xen4_17),
         ]),
     ]
 }

@@ -8,12 +8,13 @@ import XenInterface
 /// Output lines: `S <struct> <size> <align>`, `F <struct> <path> <offset> <size>`,
 /// `C <name> <value>`.
 package enum CProbe {
-    /// The headers a guest includes for the covered structures.
+    /// The headers a guest includes for the covered structures, then every constant group's
+    /// header not among them (io/xenbus.h's enum), each once.
     package static let headers = [
         "xen.h", "memory.h", "grant_table.h", "event_channel.h", "vcpu.h", "sched.h", "physdev.h",
         "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "hvm/params.h", "errno.h",
         "arch-x86/hvm/start_info.h",
-    ]
+    ].appendingMissing(XenConstantGroup.all.map(\.header))
 
     /// `__XEN_INTERFACE_VERSION__` = `__XEN_LATEST_INTERFACE_VERSION__` of Xen 4.17 (public/xen-compat.h).
     package static let interfaceVersion = "0x00040e00"
@@ -51,5 +52,12 @@ package enum CProbe {
         }
         lines += ["    return 0;", "}", ""]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Array where Element == String {
+    /// This list, then each of `more` not yet in it, in order.
+    fileprivate func appendingMissing(_ more: [String]) -> [String] {
+        more.reduce(into: self) { list, h in if !list.contains(h) { list.append(h) } }
     }
 }

@@ -46,7 +46,13 @@ GROUPS = [
      "an `index` of struct xen_hvm_param (HVMOP_get_param/set_param)"),
     ("xen_feature", "XENFEAT_", "features.h", r"NR_SUBMAPS",
      "a feature number n: bit n % 32 of XENVER_get_features' submap n / 32"),
+    # An enum, not macros: its enumerators are read from the header and each is checked by gcc
+    # (ENUM_GROUPS); the namespace is the C enum's own name.
+    ("xenbus_state", "XenbusState", "io/xenbus.h", None,
+     "the state of one end of a xenbus device (`enum xenbus_state`; each end's xenstore `state` node holds it)"),
 ]
+# Groups that are a C enum (group name = the enum's tag), not #define'd numbers.
+ENUM_GROUPS = {"xenbus_state"}
 
 def check_trees():
     for release, tree in TREES:
@@ -63,7 +69,25 @@ def guest_macros(tree, header):
                          check=True, capture_output=True, text=True).stdout
     return set(re.findall(r"^#define (\w+)", out, re.M))
 
-def collect_tree(tree, prefix, header, exclude):
+def enum_values(tree, tag, prefix, header):
+    """The enumerators of `enum tag` in the header, in order, each with its explicit value; gcc
+    checks every one (a _Static_assert per enumerator), so a misread value stops the generator."""
+    text = (tree / "xen" / header).read_text()
+    body = re.search(r"enum\s+" + re.escape(tag) + r"\s*\{(.*?)\};", text, re.S)
+    if not body:
+        sys.exit(f"gen-constants.py: no enum {tag} in {tree}/xen/{header}")
+    body = re.sub(r"/\*.*?\*/", "", body.group(1), flags=re.S)
+    seen = [(n, int(v, 0)) for n, v in re.findall(re.escape(prefix) + r"(\w+)\s*=\s*(0x[0-9a-fA-F]+|\d+)", body)]
+    asserts = "".join(f"_Static_assert({prefix}{n} == {v}, \"{prefix}{n}\");\n" for n, v in seen)
+    r = subprocess.run(["gcc", "-m64", "-fsyntax-only", "-I", str(tree), "-include", "xen/" + header, "-x", "c", "-"],
+                       capture_output=True, text=True, input=asserts)
+    if r.returncode != 0 or not seen:
+        sys.exit(f"gen-constants.py: gcc disagrees with the enumerators read from {tree}/xen/{header}:\n{r.stderr}")
+    return seen
+
+def collect_tree(tree, prefix, header, exclude, enum_tag=None):
+    if enum_tag:
+        return enum_values(tree, enum_tag, prefix, header)
     text = (tree / "xen" / header).read_text()
     visible = guest_macros(tree, header)
     seen = []
@@ -75,12 +99,12 @@ def collect_tree(tree, prefix, header, exclude):
         seen.append((name, int(value, 0)))
     return seen
 
-def collect(prefix, header, exclude):
+def collect(prefix, header, exclude, enum_tag=None):
     """The group's constants in the newest tree's order, each (name, value, since): since is the
     oldest release whose headers define it. A number that changed between releases, or one a
     newer tree dropped, stops the generator (neither has happened between 4.17 and 4.20)."""
-    per_tree = [(release, dict(collect_tree(tree, prefix, header, exclude)),
-                 [n for n, _ in collect_tree(tree, prefix, header, exclude)]) for release, tree in TREES]
+    per_tree = [(release, dict(collect_tree(tree, prefix, header, exclude, enum_tag)),
+                 [n for n, _ in collect_tree(tree, prefix, header, exclude, enum_tag)]) for release, tree in TREES]
     newest_release, newest, order = per_tree[-1]
     out = []
     for name in order:
@@ -113,8 +137,9 @@ def ident(name):
 
 def namespace(group, prefix):
     """The Swift name of a group's typed constants: the header's prefix without its trailing
-    underscore (XENVER, XENMEM, SCHEDOP, ...), so `XENVER.extraversion` greps as XENVER_extraversion."""
-    return prefix.rstrip("_")
+    underscore (XENVER, XENMEM, SCHEDOP, ...), so `XENVER.extraversion` greps as XENVER_extraversion;
+    an enum's, the C enum's name (`xenbus_state.Connected` is XenbusStateConnected)."""
+    return group if group in ENUM_GROUPS else prefix.rstrip("_")
 
 def main():
     check_trees()
@@ -132,7 +157,7 @@ def main():
            "}", ""]
     tables = []
     for group, prefix, header, exclude, role in GROUPS:
-        constants = collect(prefix, header, exclude)
+        constants = collect(prefix, header, exclude, group if group in ENUM_GROUPS else None)
         if group == "hypercall":
             out.append("extension HypercallNumber {")
             for name, value, since in constants:
