@@ -31,7 +31,7 @@ extension ExtensionInventory {
             switch name {
             case .eventChannels: eventChannel.verification
             case .grantTables: grantTable.verification
-            default: extensions.first { $0.name == name }?.verified
+            default: row(name)?.verified
             }
         }
     }
