@@ -206,7 +206,7 @@ extension ExtensionInventory {
         }
 
         self.init(context: f.context, extensions: rows, delivery: delivery,
-                  grantTable: GrantTableInfo(version: nil, framesInUse: nil, maxFrames: nil),
+                  grantTable: .notInSysfs,
                   clocksource: f.clocksource, devices: devices, xenbus: f.xenbus, unattached: unattached,
                   unplug: unplug, verdict: IOVerdict.decide(context: f.context, devices: devices), problems: problems)
     }

@@ -62,6 +62,7 @@ extension ExtensionInventory {
                 ("version", int(grantTable.version)),
                 ("framesInUse", int(grantTable.framesInUse)),
                 ("maxFrames", int(grantTable.maxFrames)),
+                ("unknownBecause", .optional(grantTable.unknownBecause.map(JSONValue.string))),
             ])),
             ("clocksource", .optional(clocksource.map(JSONValue.string))),
             ("devices", .array(devices.map { d in

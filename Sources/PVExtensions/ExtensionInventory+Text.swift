@@ -28,7 +28,8 @@ extension ExtensionInventory {
         lines += table.lines(indent: "  ")
         lines.append("event channels delivered by: \(delivery.rawValue)")
         lines.append("clocksource: \(clocksource ?? "?")")
-        lines.append("grant table: version \(grantTable.version.map(String.init) ?? "?"), frames \(grantTable.framesInUse.map(String.init) ?? "?")/\(grantTable.maxFrames.map(String.init) ?? "?") (not in sysfs)")
+        lines.append("grant table: version \(grantTable.version.map(String.init) ?? "?"), frames \(grantTable.framesInUse.map(String.init) ?? "?")/\(grantTable.maxFrames.map(String.init) ?? "?") ("
+                     + (grantTable.unknownBecause ?? "GNTTABOP_get_version, GNTTABOP_query_size") + ")")
         lines.append("")
         lines.append("devices:")
         if devices.isEmpty {

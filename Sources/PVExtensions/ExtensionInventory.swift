@@ -13,8 +13,8 @@ public struct ExtensionInventory: Sendable, Equatable {
     public var extensions: [PVExtension]
     /// How event channels are delivered.
     public let delivery: EventChannelDelivery
-    /// The grant table, as far as readable.
-    public let grantTable: GrantTableInfo
+    /// The grant table, as far as readable (`with(grantTable:)` puts the hypercalls' answer in).
+    public var grantTable: GrantTableInfo
     /// The current clocksource (nil when unreadable).
     public let clocksource: String?
     /// Every block device and network interface that is not virtual, block devices first.
@@ -43,6 +43,14 @@ public struct ExtensionInventory: Sendable, Equatable {
     public func verified(by verifier: (PVExtensionName) -> PVVerification?) -> ExtensionInventory {
         var copy = self
         for i in copy.extensions.indices { copy.extensions[i].verified = verifier(copy.extensions[i].name) }
+        return copy
+    }
+
+    /// The inventory with `grantTable` for the grant table (what GNTTABOP_get_version and
+    /// GNTTABOP_query_size answered, or why they could not); every row stays as it was.
+    public func with(grantTable: GrantTableInfo) -> ExtensionInventory {
+        var copy = self
+        copy.grantTable = grantTable
         return copy
     }
 

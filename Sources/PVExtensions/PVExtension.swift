@@ -77,18 +77,26 @@ public enum EventChannelDelivery: String, Sendable, Equatable {
     case unknown
 }
 
-/// The grant table as far as the guest can read it without a hypercall.
+/// This guest's grant table: its layout version and frames, which Linux does not publish in sysfs
+/// (it logs "Grant tables using version N layout" once at boot); GNTTABOP_get_version and
+/// GNTTABOP_query_size answer them through /dev/xen/privcmd (PVFoundations' `GrantTableInfo.query`).
 public struct GrantTableInfo: Sendable, Equatable {
-    /// The layout version (1 or 2); nil: Linux does not publish it in sysfs (it logs
-    /// "Grant tables using version N layout" once at boot).
+    /// The layout version (1 or 2); nil: unknown (`unknownBecause`).
     public let version: Int?
-    /// Frames in use; nil: not in sysfs (GNTTABOP_query_size answers it).
+    /// Frames in use; nil: unknown.
     public let framesInUse: Int?
-    /// Maximum frames; nil: not in sysfs (GNTTABOP_query_size answers it).
+    /// Maximum frames; nil: unknown.
     public let maxFrames: Int?
+    /// Why the values are unknown, one line; nil when they were read.
+    public let unknownBecause: String?
 
     /// Values as given.
-    public init(version: Int?, framesInUse: Int?, maxFrames: Int?) {
+    public init(version: Int?, framesInUse: Int?, maxFrames: Int?, unknownBecause: String? = nil) {
         self.version = version; self.framesInUse = framesInUse; self.maxFrames = maxFrames
+        self.unknownBecause = unknownBecause
     }
+
+    /// What the inventory knows without a hypercall: nothing, and why.
+    public static let notInSysfs = GrantTableInfo(version: nil, framesInUse: nil, maxFrames: nil,
+                                                  unknownBecause: "not in sysfs (GNTTABOP_query_size answers it through /dev/xen/privcmd, as root)")
 }

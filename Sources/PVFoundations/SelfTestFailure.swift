@@ -1,3 +1,4 @@
+import PrivcmdHypercalls
 import XenInterface
 import XenSystem
 
@@ -11,6 +12,9 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
     /// Xen or the kernel refused a step: the ioctl or mmap and its errno (Linux hands Xen's
     /// negative error back as errno: drivers/xen/evtchn.c, gntalloc.c, gntdev.c).
     case refused(operation: String, errno: Errno)
+    /// Xen refused one entry of a grant-table operation: the hypercall returned, and the entry's
+    /// status is not GNTST_okay (public/grant_table.h), named.
+    case grantRefused(operation: String, status: GrantStatus)
     /// Every call succeeded but the round trip did not: no event, the wrong port, other bytes.
     case roundTripFailed(String)
     /// This domain's id is unknown (no HVM CPUID leaf with it, not the control domain), so no
@@ -37,6 +41,19 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         return .refused(operation: error.operation, errno: error.errno)
     }
 
+    /// The failure a privcmd error of step `operation` means: privcmd absent or this user refused
+    /// (on open), an error Xen or the kernel returned (by errno), or a buffer that failed without
+    /// one (the round trip did not happen).
+    static func from(_ error: HypercallError, operation: String, signal: Int32?) -> SelfTestFailure {
+        if let signal, error.errno == .interrupted { return .interrupted(signal: signal) }
+        switch (error.kind, error.errno) {
+        case (.missing, _): return .moduleNotLoaded(.privcmd)
+        case (.permission, let errno): return .noPermission(.privcmd, errno ?? .permissionDenied)
+        case (_, let errno?): return .refused(operation: operation, errno: errno)
+        default: return .roundTripFailed("\(operation): \(error.description)")
+        }
+    }
+
     /// One step of a self-test: its system error becomes the test's failure (`from`), and a
     /// signal caught meanwhile ends the test; a value made before that is released as it ends.
     static func step<T: ~Copyable>(_ system: any XenDeviceSystem, opening device: XenDevice?,
@@ -58,13 +75,13 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         return name.isEmpty ? "errno \(errno.rawValue)" : name
     }
 
-    /// The verdict's short name for JSON: moduleNotLoaded, noPermission, refused,
-    /// roundTripFailed, domainUnknown, interrupted.
+    /// The verdict's short name for JSON: moduleNotLoaded, noPermission, refused (an errno or a
+    /// grant status), roundTripFailed, domainUnknown, interrupted, unsafeHere.
     public var verdict: String {
         switch self {
         case .moduleNotLoaded: "moduleNotLoaded"
         case .noPermission: "noPermission"
-        case .refused: "refused"
+        case .refused, .grantRefused: "refused"
         case .roundTripFailed: "roundTripFailed"
         case .domainUnknown: "domainUnknown"
         case .interrupted: "interrupted"
@@ -86,7 +103,7 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         switch self {
         case .moduleNotLoaded: .missing
         case .noPermission: .permission
-        case .refused, .roundTripFailed: .system
+        case .refused, .grantRefused, .roundTripFailed: .system
         case .domainUnknown: .unavailable
         case .interrupted, .unsafeHere: .refused
         }
@@ -101,6 +118,8 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
             "\(d.path): \(Self.name(e)) (\(e)): the self-test needs root"
         case .refused(let op, let e):
             "\(op) refused: \(Self.name(e)) (\(e))"
+        case .grantRefused(let op, let status):
+            "\(op) refused by Xen: \(status): \(status.text)"
         case .roundTripFailed(let what):
             "round trip failed: \(what)"
         case .domainUnknown:

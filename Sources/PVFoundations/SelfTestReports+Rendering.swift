@@ -69,34 +69,49 @@ extension GrantTableReport {
         .object([("test", .string("grant-table")), ("passed", .bool(passed))]
             + SelfTestFailure.jsonFields(failure)
             + [
-                ("proof", .string("gntalloc grant mapped back through gntdev")),
+                ("proof", .string(proof.rawValue)),
+                ("mappingNotUsed", .optional(mappingNotUsed.map(JSONValue.string))),
                 ("domain", .optional(domain.map { .number($0.id) })),
                 ("domainSource", .optional(domain.map { .string($0.source.rawValue) })),
                 ("grantReference", .optional(grantReference.map(JSONValue.number))),
+                ("secondGrantReference", .optional(secondGrantReference.map(JSONValue.number))),
                 ("mapped", .bool(mapped)),
-                ("granterToMapper", .bool(granterToMapper)),
-                ("mapperToGranter", .bool(mapperToGranter)),
+                ("forward", .bool(forward)),
+                ("backward", .bool(backward)),
                 ("released", .bool(released)),
             ])
     }
 
     /// One line: "grant-table selftest: passed: grant 8 of domain 0 (capabilities) mapped back
-    /// through gntdev; bytes cross both ways; unmapped and deallocated".
+    /// through gntdev; bytes cross both ways; unmapped and deallocated", or for the copy proof
+    /// "... passed: Xen copied between grants 8 and 9 of domain 3 (cpuid) both ways (GNTTABOP_copy;
+    /// mapping not tried: ...); deallocated".
     public var line: String {
         var s = "grant-table selftest: \(passed ? "passed" : "FAILED (\(failure?.verdict ?? ""))"): "
-        if let ref = grantReference, let domain {
+        let directions = forward && backward ? "both ways" : "first to second \(forward ? "ok" : "differs"), second to first \(backward ? "ok" : "differs")"
+        switch (proof, grantReference, domain) {
+        case (.mapping, let ref?, let domain?):
             s += "grant \(ref) of domain \(domain.id) (\(domain.source.rawValue))"
             s += mapped ? " mapped back through gntdev" : " not mapped"
-        } else if let domain {
+            if mapped {
+                s += forward && backward ? "; bytes cross both ways"
+                    : "; granter to mapper \(forward ? "ok" : "differs"), mapper to granter \(backward ? "ok" : "differs")"
+            }
+        case (.copy, let ref?, let domain?):
+            if let second = secondGrantReference {
+                s += "Xen copied between grants \(ref) and \(second) of domain \(domain.id) (\(domain.source.rawValue)) \(passed ? "both ways" : directions) (GNTTABOP_copy"
+            } else {
+                s += "grant \(ref) of domain \(domain.id) (\(domain.source.rawValue)), no second grant (GNTTABOP_copy"
+            }
+            s += mappingNotUsed.map { "; mapping \($0)" } ?? ""
+            s += ")"
+        case (_, nil, let domain?):
             s += "nothing granted to domain \(domain.id)"
-        } else {
+        case (_, _, nil):
             s += "domain id unknown"
         }
-        if mapped {
-            s += granterToMapper && mapperToGranter ? "; bytes cross both ways"
-                : "; granter to mapper \(granterToMapper ? "ok" : "differs"), mapper to granter \(mapperToGranter ? "ok" : "differs")"
-        }
-        if released { s += "; unmapped and deallocated" } else if grantReference != nil { s += "; released on the way out" }
+        if released { s += proof == .mapping ? "; unmapped and deallocated" : "; deallocated" }
+        else if grantReference != nil { s += "; released on the way out" }
         return s
     }
 }

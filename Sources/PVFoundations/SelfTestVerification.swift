@@ -8,7 +8,7 @@ extension SelfTestFailure {
     public var verification: PVVerification {
         switch self {
         case .roundTripFailed: .failed(description)
-        case .moduleNotLoaded, .noPermission, .refused, .domainUnknown, .interrupted, .unsafeHere: .notRun(description)
+        case .moduleNotLoaded, .noPermission, .refused, .grantRefused, .domainUnknown, .interrupted, .unsafeHere: .notRun(description)
         }
     }
 }

@@ -9,8 +9,10 @@ public enum HypercallEffect: Sendable, Equatable {
     case changesState
 
     /// The read-only set this toolkit knows: every xen_version sub-op, memory_op's
-    /// maximum_ram_page / current_reservation / maximum_reservation / maximum_gpfn, and
-    /// sched_op yield (gives up the time slice, nothing else). Anything else may change state.
+    /// maximum_ram_page / current_reservation / maximum_reservation / maximum_gpfn, sched_op
+    /// yield (gives up the time slice, nothing else), and grant_table_op's query_size and
+    /// get_version (they only read a domain's table: xen/common/grant_table.c). Anything else
+    /// may change state.
     public static func of(_ op: HypercallNumber, subop: UInt64) -> HypercallEffect {
         switch op {
         case .xen_version:
@@ -21,6 +23,8 @@ public enum HypercallEffect: Sendable, Equatable {
                 && subop <= UInt64(UInt32.max) ? .readOnly : .changesState
         case .sched_op:
             return subop == UInt64(SchedOp.yield.number) ? .readOnly : .changesState
+        case .grant_table_op:
+            return subop == UInt64(GNTTABOP.query_size) || subop == UInt64(GNTTABOP.get_version) ? .readOnly : .changesState
         default:
             return .changesState
         }
@@ -102,7 +106,19 @@ public final class PrivcmdHypercaller {
         if HypercallEffect.of(op, subop: arguments.first ?? 0) == .changesState && !allowStateChanges {
             throw HypercallError(.refused, "\(op) sub-op \(arguments.first ?? 0) may change hypervisor state: refused")
         }
-        return HypercallResult(rc: system.privcmdHypercall(privcmd, op: UInt64(op.rawValue), arguments: arguments))
+        return issue(op, arguments)
+    }
+
+    /// Issues a hypercall outside the read-only set without asking `allowStateChanges`: only for
+    /// a typed call whose every argument its caller built and bounded, and whose only effect is
+    /// on memory this process owns (`copyBetweenOwnGrants`, GNTTABOP_copy between two of this
+    /// process's own grants).
+    package func issueChangingOwnState(_ op: HypercallNumber, _ arguments: [UInt64]) -> HypercallResult {
+        issue(op, arguments)
+    }
+
+    private func issue(_ op: HypercallNumber, _ arguments: [UInt64]) -> HypercallResult {
+        HypercallResult(rc: system.privcmdHypercall(privcmd, op: UInt64(op.rawValue), arguments: arguments))
     }
 
     /// The largest argument buffer: 17 pages, a xen_varbuf header and the 64 KiB Xen's

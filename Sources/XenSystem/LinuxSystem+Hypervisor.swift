@@ -10,7 +10,7 @@ import Glibc
 /// where privcmd_hypercall_t is { __u64 op; __u64 arg[5]; } (48 bytes).
 public enum Privcmd {
     /// Linux's privcmd device (drivers/xen/privcmd.c): IOCTL_PRIVCMD_HYPERCALL.
-    public static let devicePath = "/dev/xen/privcmd"
+    public static let devicePath = XenDevice.privcmd.path
     /// Linux's hypercall buffer device (drivers/xen/privcmd-buf.c): pages from alloc_page, never
     /// on the LRU, whose frames do not move while mapped.
     public static let bufferDevicePath = "/dev/xen/hypercall"

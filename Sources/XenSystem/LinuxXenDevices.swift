@@ -15,6 +15,9 @@ public enum XenDevice: String, Sendable, CaseIterable {
     case grantAllocator = "/dev/xen/gntalloc"
     /// /dev/xen/gntdev, from xen-gntdev (drivers/xen/gntdev.c, CONFIG_XEN_GNTDEV).
     case grantMapper = "/dev/xen/gntdev"
+    /// /dev/xen/privcmd, from xen-privcmd (drivers/xen/privcmd.c, CONFIG_XEN_PRIVCMD):
+    /// IOCTL_PRIVCMD_HYPERCALL, through which the grant self-test's GNTTABOP_copy goes.
+    case privcmd = "/dev/xen/privcmd"
 
     /// The device node's path.
     public var path: String { rawValue }
@@ -24,6 +27,7 @@ public enum XenDevice: String, Sendable, CaseIterable {
         case .eventChannel: "xen-evtchn"
         case .grantAllocator: "xen-gntalloc"
         case .grantMapper: "xen-gntdev"
+        case .privcmd: "xen-privcmd"
         }
     }
 }

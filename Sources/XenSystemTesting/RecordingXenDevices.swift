@@ -81,6 +81,7 @@ public final class RecordingXenDevices: XenDeviceSystem, Sendable {
         var refuseSelfMap: Errno? = nil
         var corruptMapping = false
         var catching = false
+        var files: [String: [UInt8]] = [:]
         // evtchn: port -> (owning fd, peer port if bound)
         var ports: [UInt32: (fd: Int32, peer: UInt32?, remoteDomain: UInt32)] = [:]
         var nextPort: UInt32 = 5
@@ -139,6 +140,31 @@ public final class RecordingXenDevices: XenDeviceSystem, Sendable {
     public var corruptMapping: Bool {
         get { state.withLock { $0.corruptMapping } }
         set { state.withLock { $0.corruptMapping = newValue } }
+    }
+
+    /// Small files by path (/sys/hypervisor/guest_type, say); any other path reads as absent.
+    public var files: [String: [UInt8]] {
+        get { state.withLock { $0.files } }
+        set { state.withLock { $0.files = newValue } }
+    }
+
+    /// A grant still allocated through gntalloc: the domain it is granted to and its page's
+    /// bytes; nil for a reference not allocated (or deallocated). What a simulated Xen reads.
+    public func allocatedGrant(_ ref: UInt32) -> (domain: UInt16, bytes: [UInt8])? {
+        state.withLock { s in
+            guard s.allocations.values.contains(ref), let g = s.grants[ref] else { return nil }
+            return (g.domain, g.bytes)
+        }
+    }
+
+    /// Writes into the page of a grant still allocated, as a simulated Xen copying into it does;
+    /// false for a reference not allocated or a range outside the page.
+    public func writeAllocatedGrant(_ ref: UInt32, offset: Int, _ bytes: [UInt8]) -> Bool {
+        state.withLock { s in
+            guard s.allocations.values.contains(ref), s.grants[ref] != nil, offset >= 0, offset + bytes.count <= 4096 else { return false }
+            s.grants[ref]?.bytes.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+            return true
+        }
     }
 
     /// Makes the next `times` calls of `operation` fail with `errno`.
@@ -229,7 +255,7 @@ public final class RecordingXenDevices: XenDeviceSystem, Sendable {
     public func pwrite(_ fd: FileDescriptor, _ bytes: [UInt8], offset: UInt64) throws(SystemError) -> Int {
         throw SystemError("pwrite", "fd \(fd.rawValue)", .invalidArgument)
     }
-    public func readSmallFile(_ path: String) -> [UInt8]? { nil }
+    public func readSmallFile(_ path: String) -> [UInt8]? { state.withLock { $0.files[path] } }
     public func isDirectory(_ path: String) -> Bool { false }
     public func effectiveUserID() -> UInt32 { 0 }
 

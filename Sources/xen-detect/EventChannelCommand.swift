@@ -22,7 +22,7 @@ enum SelfTestExit {
         case nil: ExitStatus.success.rawValue
         case .moduleNotLoaded: ExitStatus.missing.rawValue
         case .noPermission: ExitStatus.permission.rawValue
-        case .refused: ExitStatus.hypercallFailed.rawValue
+        case .refused, .grantRefused: ExitStatus.hypercallFailed.rawValue
         case .roundTripFailed: 4
         case .domainUnknown: ExitStatus.unavailable.rawValue
         case .interrupted(let signal): 128 + signal

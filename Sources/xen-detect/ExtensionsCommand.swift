@@ -13,7 +13,9 @@ struct ExtensionsCommand: ParsableCommand {
         abstract: "List the PV extensions (available, in use) and each disk and NIC: PV or emulated.",
         discussion: """
             Reads /sys/hypervisor, Xen's CPUID leaves, /proc/interrupts, the clocksource, \
-            /sys/bus/xen, /sys/block, /sys/class/net and /sys/bus/pci; changes nothing. The last \
+            /sys/bus/xen, /sys/block, /sys/class/net and /sys/bus/pci, and (as root) the grant \
+            table's version and frames (GNTTABOP_get_version, GNTTABOP_query_size through \
+            /dev/xen/privcmd, read-only); changes nothing. The last \
             line is the verdict: "I/O: PV-on-HVM", "I/O: emulated (ioemu)", "I/O: mixed" or "PV". \
             With --selftest (root) it also runs the event-channel and grant-table self-tests and \
             fills their rows' "verified": passed, FAILED (the round trip failed) or not run (and \
@@ -28,12 +30,13 @@ struct ExtensionsCommand: ParsableCommand {
     var selftest = false
 
     func run() throws {
-        var inventory = try readInventory()
+        // The grant table's version and frames are not in sysfs: Xen answers them (read-only).
+        var inventory = try readInventory().with(grantTable: GrantTableInfo.query(LinuxSystem()))
         if selftest {
             let system = LinuxSystem()
             let eventChannel = EventChannelSelfTest(system: system).run()
             let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID())
-            let grantTable = GrantTableSelfTest(system: system, domain: domain).run()
+            let grantTable = GrantTableSelfTest(system: system, domain: domain, hypercalls: system).run()
             inventory = inventory.verified(eventChannel: eventChannel, grantTable: grantTable)
             // A signal ends the command as it ends each self-test (both released everything).
             for case .interrupted(let signal)? in [eventChannel.failure, grantTable.failure] {

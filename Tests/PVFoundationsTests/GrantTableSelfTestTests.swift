@@ -2,6 +2,7 @@ import Testing
 import CPUIDProbe
 @testable import PVFoundations
 import Rendering
+import XenInterface
 import XenSystem
 import XenSystemTesting
 
@@ -16,7 +17,8 @@ struct GrantTableSelfTestTests {
         let report = GrantTableSelfTest(system: fake, domain: dom0).run()
         #expect(report.passed)
         #expect(report.grantReference == 8)
-        #expect(report.mapped && report.granterToMapper && report.mapperToGranter && report.released)
+        #expect(report.proof == .mapping && report.mappingNotUsed == nil)
+        #expect(report.mapped && report.forward && report.backward && report.released)
         #expect(fake.everythingReleased)
         // The mapping goes before the grant; the descriptors last.
         let order = fake.calls.map(\.operation).filter { [.unmapGrant, .deallocateGrant, .close].contains($0) }
@@ -51,7 +53,7 @@ struct GrantTableSelfTestTests {
         fake.corruptMapping = true
         let report = GrantTableSelfTest(system: fake, domain: dom0).run()
         guard case .roundTripFailed = report.failure else { Issue.record("\(String(describing: report.failure))"); return }
-        #expect(!report.granterToMapper)
+        #expect(!report.forward)
         #expect(fake.everythingReleased)
     }
 
@@ -105,9 +107,11 @@ struct GrantTableSelfTestTests {
     @Test func json() {
         let report = GrantTableSelfTest(system: RecordingXenDevices(), domain: SelfDomain(id: 7, source: .hvmCPUIDLeaf)).run()
         guard case .object(let fields) = report.json else { Issue.record("not an object"); return }
-        #expect(fields.map(\.0) == ["test", "passed", "verdict", "errno", "message", "proof", "domain", "domainSource",
-                                    "grantReference", "mapped", "granterToMapper", "mapperToGranter", "released"])
-        #expect(fields[6].1 == .int(7) && fields[7].1 == .string("cpuid"))
+        #expect(fields.map(\.0) == ["test", "passed", "verdict", "errno", "message", "proof", "mappingNotUsed", "domain",
+                                    "domainSource", "grantReference", "secondGrantReference", "mapped", "forward", "backward",
+                                    "released"])
+        #expect(fields[5].1 == .string("mapping") && fields[6].1 == .null)
+        #expect(fields[7].1 == .int(7) && fields[8].1 == .string("cpuid"))
     }
 }
 
@@ -155,5 +159,130 @@ struct GrantTableRefusalTests {
         #expect(GrantTableSelfTest.unsafeReason(guestType: "PVH", domain: SelfDomain(id: 1, source: .hvmCPUIDLeaf)) != nil)
         #expect(GrantTableSelfTest.unsafeReason(guestType: "HVM", domain: SelfDomain(id: 2, source: .hvmCPUIDLeaf)) != nil)
         #expect(GrantTableSelfTest.unsafeReason(guestType: nil, domain: nil) == nil)
+    }
+}
+
+/// The copy proof (HVM and PVH guests, and wherever the mapping is refused): two grants, Xen
+/// copying each into the other through privcmd, everything released whatever failed.
+struct GrantTableCopyProofTests {
+    let domain = SelfDomain(id: 3, source: .hvmCPUIDLeaf)
+
+    func hvm() -> RecordingXenDevices {
+        let fake = RecordingXenDevices()
+        fake.domainID = 3
+        fake.files = [GrantTableSelfTest.guestTypePath: Array("HVM\n".utf8)]
+        return fake
+    }
+
+    @Test func passesInAnHVMGuestWithoutMappingAndReleases() {
+        let fake = hvm()
+        let privcmd = SimulatedGrantCopy.privcmd(for: fake, caller: 3)
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: privcmd).run()
+        #expect(report.passed, "\(String(describing: report.failure))")
+        #expect(report.proof == .copy && report.grantReference == 8 && report.secondGrantReference == 9)
+        #expect(report.forward && report.backward && report.released && !report.mapped)
+        #expect(report.mappingNotUsed?.hasPrefix("not tried: mapping its own grant in an HVM or PVH guest") == true)
+        #expect(fake.calls(.mapGrant).isEmpty && fake.calls.allSatisfy { $0.subject != XenDevice.grantMapper.path })
+        #expect(fake.everythingReleased)
+        // Two copies, each of one entry, through grant_table_op; the buffers released.
+        let copies = privcmd.calls.filter { if case .hypercall(let op, let a) = $0 { op == 20 && a.first == UInt64(GNTTABOP.copy) } else { false } }
+        #expect(copies.count == 2)
+        #expect(privcmd.unmapCount == 2)
+        #expect(report.line.hasPrefix("grant-table selftest: passed: Xen copied between grants 8 and 9 of domain 3 (cpuid) both ways (GNTTABOP_copy; mapping not tried: "))
+        #expect(report.line.hasSuffix("); deallocated"))
+    }
+
+    @Test func withoutPrivcmdTheHVMGuestIsStillRefusedAndNothingOpens() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain).run()
+        guard case .unsafeHere = report.failure else { Issue.record("\(String(describing: report.failure))"); return }
+        #expect(fake.calls.isEmpty)
+    }
+
+    /// A PV guest whose mapping of its own grant is refused: named, released, and the copy stands in.
+    @Test func refusedMappingFallsBackToTheCopy() {
+        let fake = RecordingXenDevices()
+        fake.domainID = 3
+        fake.refuseSelfMap = .notPermitted
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3)).run()
+        #expect(report.passed, "\(String(describing: report.failure))")
+        #expect(report.proof == .copy && report.mappingNotUsed == "refused: mapPage refused: EPERM (\(Errno.notPermitted))")
+        #expect(report.grantReference == 9 && report.secondGrantReference == 10)
+        #expect(fake.calls(.unmapGrant).count == 1 && fake.calls(.deallocateGrant).count == 3)
+        #expect(fake.everythingReleased)
+    }
+
+    @Test func xenRefusingTheCopyIsNamedAndReleases() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain,
+                                        hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3, status: .permission_denied)).run()
+        #expect(report.failure == .grantRefused(operation: "GNTTABOP_copy of grant 8 to grant 9", status: .permission_denied))
+        #expect(report.failure?.description == "GNTTABOP_copy of grant 8 to grant 9 refused by Xen: GNTST_permission_denied (-8): Not enough privilege for operation")
+        #expect(report.failure?.verdict == "refused" && report.failure?.kind == .system)
+        #expect(fake.everythingReleased)
+    }
+
+    /// Grants made for another domain than the caller: the simulated Xen refuses as the real one.
+    @Test func grantsOfAnotherDomainAreRefusedByXen() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 4)).run()
+        #expect(report.failure == .grantRefused(operation: "GNTTABOP_copy of grant 8 to grant 9", status: .permission_denied))
+        #expect(fake.everythingReleased)
+    }
+
+    @Test func aBlockedPrivcmdIsRefusedWithItsErrno() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3, rc: -1)).run()
+        guard case .refused(let operation, let errno) = report.failure else { Issue.record("\(String(describing: report.failure))"); return }
+        #expect(errno == .notPermitted && operation.hasPrefix("GNTTABOP_copy of grant 8 to grant 9 (the kernel blocks hypercalls"))
+        #expect(report.failure?.description.contains("modprobe xen-privcmd unrestricted=1") == true)
+        // Xen's own EPERM (XENVER_version still answered) carries no such advice.
+        let xen = SimulatedGrantCopy.privcmd(for: fake, caller: 3, status: .okay)
+        let xenVersion = UInt64(HypercallNumber.xen_version.rawValue), grantTableOp = UInt64(HypercallNumber.grant_table_op.rawValue)
+        xen.hypervisor = { op, _, _, _ in op == xenVersion ? 0x4_0011 : op == grantTableOp ? -1 : -38 }
+        let own = GrantTableSelfTest(system: fake, domain: domain, hypercalls: xen).run()
+        #expect(own.failure == .refused(operation: "GNTTABOP_copy of grant 10 to grant 11", errno: .notPermitted))
+        #expect(fake.everythingReleased)
+    }
+
+    @Test func bytesXenDidNotCopyFail() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3, copies: false)).run()
+        #expect(report.failure == .roundTripFailed("grant 9 does not show the bytes Xen copied from grant 8"))
+        #expect(report.failure?.verification == .failed(report.failure!.description))
+        #expect(fake.everythingReleased)
+    }
+
+    @Test func noPrivcmdIsTheModuleNotLoaded() {
+        let fake = hvm()
+        let privcmd = SimulatedGrantCopy.privcmd(for: fake, caller: 3)
+        privcmd.devices.remove(XenDevice.privcmd.path)
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: privcmd).run()
+        #expect(report.failure == .moduleNotLoaded(.privcmd))
+        #expect(report.failure?.description == "/dev/xen/privcmd is absent: the xen-privcmd module is not loaded (modprobe xen-privcmd)")
+        #expect(fake.everythingReleased)
+        privcmd.devices.insert(XenDevice.privcmd.path)
+        privcmd.openErrors = [XenDevice.privcmd.path: .permissionDenied]
+        #expect(GrantTableSelfTest(system: fake, domain: domain, hypercalls: privcmd).run().failure == .noPermission(.privcmd, .permissionDenied))
+    }
+
+    @Test(arguments: [1, 2])
+    func interruptedAfterEitherGrantReleasesEverything(_ count: Int) {
+        let fake = hvm()
+        fake.signal(15, after: .allocateGrant, count: count)
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3)).run()
+        #expect(report.failure == .interrupted(signal: 15))
+        #expect(fake.everythingReleased)
+    }
+
+    @Test func json() {
+        let fake = hvm()
+        let report = GrantTableSelfTest(system: fake, domain: domain, hypercalls: SimulatedGrantCopy.privcmd(for: fake, caller: 3)).run()
+        guard case .object(let fields) = report.json else { Issue.record("not an object"); return }
+        let values = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+        #expect(values["proof"] == .string("copy") && values["secondGrantReference"] == .int(9))
+        #expect(values["forward"] == .bool(true) && values["backward"] == .bool(true) && values["mapped"] == .bool(false))
+        guard case .string(let why)? = values["mappingNotUsed"] else { Issue.record("no mappingNotUsed"); return }
+        #expect(why.hasPrefix("not tried: "))
     }
 }

@@ -32,11 +32,6 @@ for cmd in "xen_version version" "xen_version extraversion --json" "selftest"; d
 done
 
 # Reload with unrestricted=1.
-umount /proc/xen 2> /dev/null
-rmmod xenfs 2> rmmod.err; rmmod xen_privcmd 2>> rmmod.err
-insmod /xs/modules/xen-privcmd.ko unrestricted=1 2> insmod.err &&
-	insmod /xs/modules/xenfs.ko 2>> insmod.err && mount -t xenfs xenfs /proc/xen 2>> insmod.err
-[ -c /dev/xen/privcmd ] && [ -r /proc/xen/capabilities ] && xs_pass unrestricted.reloaded ||
-	xs_fail unrestricted.reloaded "$(cat rmmod.err insmod.err)"
+xs_privcmd_unrestricted && xs_pass unrestricted.reloaded || xs_fail unrestricted.reloaded "$(cat /run/xs-privcmd.err)"
 xs_run version "$XS_OURS" hypercall xen_version version
 xs_expect unrestricted.version "xen_version version: $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)" "$(cat version.out)"

@@ -163,6 +163,21 @@ xs_load_pv_modules() {
 	done
 }
 
+# xs_privcmd_unrestricted: in a domU, reloads xen-privcmd with unrestricted=1 (and xenfs, which
+# depends on it, with /proc/xen remounted) so hypercalls through /dev/xen/privcmd reach Xen (see
+# checks/35-domu-privcmd.sh); once per boot (a marker in /run). Errors are in /run/xs-privcmd.err.
+# Status 0 when /dev/xen/privcmd and /proc/xen/capabilities are back.
+xs_privcmd_unrestricted() {
+	[ -e /run/xs-privcmd-unrestricted ] && return 0
+	mkdir -p /run
+	umount /proc/xen 2> /dev/null
+	rmmod xenfs 2> /run/xs-privcmd.err
+	rmmod xen_privcmd 2>> /run/xs-privcmd.err
+	insmod /xs/modules/xen-privcmd.ko unrestricted=1 2>> /run/xs-privcmd.err &&
+		insmod /xs/modules/xenfs.ko 2>> /run/xs-privcmd.err && mount -t xenfs xenfs /proc/xen 2>> /run/xs-privcmd.err
+	[ -c /dev/xen/privcmd ] && [ -r /proc/xen/capabilities ] && : > /run/xs-privcmd-unrestricted
+}
+
 # xs_run OUTPREFIX CMD...: runs CMD with stdout, stderr and status in OUTPREFIX.{out,err,rc}.
 xs_run() {
 	_xs_p=$1
