@@ -1,4 +1,5 @@
 import CPUIDProbe
+import XenStore
 import XenSystem
 
 /// This domain's id, as a grant must name it (Xen's map_grant_ref looks the granting domain up
@@ -13,6 +14,9 @@ public struct SelfDomain: Equatable, Sendable {
         /// /proc/xen/capabilities says "control_d" (Linux drivers/xen/xenfs/super.c): the initial
         /// domain, whose id is 0 (Xen creates dom0 as domain 0: xen/arch/x86/setup.c).
         case controlDomain = "capabilities"
+        /// This domain's `domid` node in xenstore (relative: /local/domain/<id>/domid, which the
+        /// toolstack writes when it creates the domain): the only source in a PV domU.
+        case xenstore = "xenstore"
     }
 
     /// The domain id.
@@ -30,8 +34,10 @@ public struct SelfDomain: Equatable, Sendable {
     public static let capabilitiesPath = "/proc/xen/capabilities"
 
     /// The HVM CPUID leaf's domid when Xen publishes it, else 0 when this is the control domain,
-    /// else nil (a PV domU: its id is only in xenstore, which this project does not read).
-    public static func resolve(system: any SystemCalls, cpuid: any CPUIDSource) -> SelfDomain? {
+    /// else this domain's `domid` node in xenstore when `xenstore` gives a reader (opened only
+    /// then: a PV domU), else nil.
+    public static func resolve(system: any SystemCalls, cpuid: any CPUIDSource,
+                               xenstore: () -> (any XenStoreReading)? = { nil }) -> SelfDomain? {
         if let scan = try? HypervisorScan.scan(cpuid, mode: .firstUnused, checkHypervisorBit: false, stopAtXen: true),
            let xen = scan.xen, let leaves = try? XenLeaves.read(cpuid, range: xen),
            let id = leaves.hvm?.domainID, let small = UInt16(exactly: id) {
@@ -40,6 +46,12 @@ public struct SelfDomain: Equatable, Sendable {
         if let caps = system.readLine(capabilitiesPath), caps.split(separator: ",").contains("control_d") {
             return SelfDomain(id: 0, source: .controlDomain)
         }
+        if let reader = xenstore(), let text = try? reader.read(domidNode), let id = UInt16(text) {
+            return SelfDomain(id: id, source: .xenstore)
+        }
         return nil
     }
+
+    /// The xenstore node holding this domain's id, relative to its home /local/domain/<id>.
+    public static let domidNode = "domid"
 }

@@ -123,7 +123,7 @@ public enum SelfTestFailure: ClassifiedError, Equatable, Sendable {
         case .roundTripFailed(let what):
             "round trip failed: \(what)"
         case .domainUnknown:
-            "this domain's id is unknown (no domid in the HVM CPUID leaf, and /proc/xen/capabilities does not say control_d)"
+            "this domain's id is unknown (no domid in the HVM CPUID leaf, /proc/xen/capabilities does not say control_d, and xenstore's domid node could not be read)"
         case .interrupted(let s):
             "interrupted by signal \(s); every port, grant and mapping was released"
         case .unsafeHere(let why):

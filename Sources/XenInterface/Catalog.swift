@@ -46,6 +46,8 @@ public enum Catalog {
         .xen_hvm_altp2m_op,
         // public/hvm/hvm_vcpu.h
         .vcpu_hvm_x86_32, .vcpu_hvm_x86_64, .vcpu_hvm_context,
+        // public/io/xs_wire.h
+        .xsd_sockmsg, .xenstore_domain_interface,
     ]
 
     /// The structures only a release newer than `XenRelease.baseline` defines, by the release whose

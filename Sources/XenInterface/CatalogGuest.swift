@@ -484,4 +484,19 @@ extension StructDescription {
     public static let xennmi_callback = StructDescription("xennmi_callback", "nmi.h", [
         .ulong("handler_address"), .ulong("pad"),
     ])
+
+    /// `struct xsd_sockmsg` (public/io/xs_wire.h).
+    /// The header of every xenstore message on /dev/xen/xenbus or the ring: its type
+    /// (`xsd_sockmsg_type`), the request id the reply echoes, the transaction id (0: none) and
+    /// the length of the payload that follows.
+    public static let xsd_sockmsg = StructDescription("xsd_sockmsg", "io/xs_wire.h", [
+        .u32("type"), .u32("req_id"), .u32("tx_id"), .u32("len"),
+    ])
+    /// `struct xenstore_domain_interface` (public/io/xs_wire.h).
+    /// The shared page of a domain's xenstore ring: requests and replies, each with its consumer
+    /// and producer index, then the server's features, the connection state and an error.
+    public static let xenstore_domain_interface = StructDescription("xenstore_domain_interface", "io/xs_wire.h", [
+        .char("req", 1024), .char("rsp", 1024), .u32("req_cons"), .u32("req_prod"), .u32("rsp_cons"), .u32("rsp_prod"),
+        .u32("server_features"), .u32("connection"), .u32("error"),
+    ])
 }

@@ -3,6 +3,7 @@ import CPUIDProbe
 import Fleet
 import PVExtensions
 import PVFoundations
+import XenStore
 import XenSystem
 
 /// `xen-detect extensions`: which PV extensions Xen offers this guest and which its kernel uses,
@@ -35,7 +36,7 @@ struct ExtensionsCommand: ParsableCommand {
         if selftest {
             let system = LinuxSystem()
             let eventChannel = EventChannelSelfTest(system: system).run()
-            let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID())
+            let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID()) { try? XenStoreClient(system: system) }
             let grantTable = GrantTableSelfTest(system: system, domain: domain, hypercalls: system).run()
             inventory = inventory.verified(eventChannel: eventChannel, grantTable: grantTable)
             // A signal ends the command as it ends each self-test (both released everything).

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPUIDProbe
 import PVFoundations
 import Rendering
+import XenStore
 import XenSystem
 
 /// `xen-detect grant-table ...`: grants through /dev/xen/gntalloc and /dev/xen/gntdev.
@@ -37,7 +38,7 @@ struct GrantTableSelftest: ParsableCommand {
 
     func run() throws {
         let system = LinuxSystem()
-        let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID())
+        let domain = SelfDomain.resolve(system: system, cpuid: NativeCPUID()) { try? XenStoreClient(system: system) }
         let report = GrantTableSelfTest(system: system, domain: domain, hypercalls: system).run()
         try SelfTestExit.finish(json ? report.json.rendered : report.line, report.failure)
     }

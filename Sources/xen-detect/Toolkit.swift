@@ -27,6 +27,7 @@ struct Toolkit: ParsableCommand {
             ExtensionsCommand.self,
             EventChannelCommand.self,
             GrantTableCommand.self,
+            XenStoreCommand.self,
             ABICommand.self,
             VersionCommand.self,
         ]

@@ -13,7 +13,7 @@ package enum CProbe {
     package static let headers = [
         "xen.h", "memory.h", "grant_table.h", "event_channel.h", "vcpu.h", "sched.h", "physdev.h",
         "version.h", "callback.h", "nmi.h", "features.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "hvm/params.h", "errno.h",
-        "arch-x86/hvm/start_info.h",
+        "arch-x86/hvm/start_info.h", "io/xs_wire.h",
     ].appendingMissing(XenConstantGroup.all.map(\.header))
 
     /// `__XEN_INTERFACE_VERSION__` = `__XEN_LATEST_INTERFACE_VERSION__` of Xen 4.17 (public/xen-compat.h).

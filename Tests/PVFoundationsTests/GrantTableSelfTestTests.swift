@@ -1,8 +1,10 @@
+import Synchronization
 import Testing
 import CPUIDProbe
 @testable import PVFoundations
 import Rendering
 import XenInterface
+import XenStore
 import XenSystem
 import XenSystemTesting
 
@@ -143,10 +145,41 @@ struct SelfDomainTests {
         #expect(SelfDomain.resolve(system: system, cpuid: cpu) == SelfDomain(id: 0, source: .controlDomain))
     }
 
-    @Test func unknownInAPVDomU() {
+    /// xenstore's `domid` node, read only when neither of the first two sources answers.
+    final class Nodes: XenStoreReading, Sendable {
+        let nodes: [String: String]
+        let reads: Mutex<[String]> = Mutex([])
+        init(nodes: [String: String]) { self.nodes = nodes }
+        func read(_ path: String) throws(XenStoreError) -> String? {
+            reads.withLock { $0.append(path) }
+            if path == "fail" { throw XenStoreError.noAnswer(milliseconds: 1) }
+            return nodes[path]
+        }
+    }
+
+    @Test func unknownInAPVDomUWithoutXenstore() {
         let system = RecordingSystem()
         system.addFile(SelfDomain.capabilitiesPath, "\n")
         #expect(SelfDomain.resolve(system: system, cpuid: Table(leaves: [:])) == nil)
+    }
+
+    @Test func fromXenstoreInAPVDomU() {
+        let system = RecordingSystem()
+        system.addFile(SelfDomain.capabilitiesPath, "\n")
+        let xenstore = Nodes(nodes: ["domid": "5"])
+        #expect(SelfDomain.resolve(system: system, cpuid: Table(leaves: [:])) { xenstore } == SelfDomain(id: 5, source: .xenstore))
+        #expect(xenstore.reads.withLock { $0 } == ["domid"])
+        // No node, a value that is no domid, or no answer: unknown.
+        for nodes in [[:], ["domid": "x"], ["domid": "70000"]] {
+            #expect(SelfDomain.resolve(system: system, cpuid: Table(leaves: [:])) { Nodes(nodes: nodes) } == nil)
+        }
+    }
+
+    @Test func xenstoreIsNotOpenedWhenCPUIDAnswers() {
+        let cpu = Self.xen(hvm: CPUIDRegisters(eax: 1 << 4, ebx: 0, ecx: 3, edx: 0))
+        var opened = false
+        #expect(SelfDomain.resolve(system: RecordingSystem(), cpuid: cpu) { opened = true; return nil } == SelfDomain(id: 3, source: .hvmCPUIDLeaf))
+        #expect(!opened)
     }
 }
 

@@ -15,6 +15,7 @@ import Testing
         "Sources/XenSystem/LinuxSystem+Directories.swift",
         "Sources/XenSystem/LinuxSystemCommandLine.swift",
         "Sources/XenSystem/LinuxXenDevices.swift",  // /dev/xen/evtchn, gntalloc, gntdev
+        "Sources/XenSystem/LinuxXenbus.swift",  // /dev/xen/xenbus
         "Sources/XenSystem/Processor.swift",
         "Sources/XenSystem/UncheckedBytes.swift",
         "Sources/XenSystem/Errno.swift",  // strerror's C string

@@ -239,6 +239,17 @@ import XenCompat
             arguments: ["grant-table", "selftest", "--json"],
             error: "/dev/xen/gntalloc is absent: the xen-gntalloc module is not loaded (modprobe xen-gntalloc)", status: 66,
             nonXenHostOnly: true),
+        // The xenstore reader (no /dev/xen/xenbus on this host).
+        Row(id: "xenstore-no-device", what: "/dev/xen/xenbus missing (not a Xen guest)",
+            arguments: ["xenstore", "read", "domid"],
+            error: "/dev/xen/xenbus is absent: not a Xen guest, or the kernel has no xenbus", status: 66,
+            nonXenHostOnly: true),
+        Row(id: "xenstore-timeout-zero", what: "--timeout-ms 0",
+            arguments: ["xenstore", "read", "--timeout-ms", "0", "domid"],
+            error: "--timeout-ms must be 1 to 60000", status: 64),
+        Row(id: "xenstore-no-path", what: "no path to read",
+            arguments: ["xenstore", "read"],
+            error: "Missing expected argument '<paths> ...'", status: 64),
         // No row passes the enabling flag (Binary.run refuses it): on a Xen HVM/PVH guest the
         // binary would write the MSR. Without it, every refusal before the flag check is reachable;
         // on a host that is not a Xen guest that is detection (HypercallPageInstaller.check's order).

@@ -4,7 +4,7 @@ import Testing
 /// Help that reaches every subcommand, and the one deliberate difference from Xen's tool: a first
 /// word that is not an option and not a subcommand is an error naming the closest subcommand.
 @Suite struct HelpTests {
-    static let subcommands = ["leaves", "report", "facts", "metrics", "hypercall", "hypercall-page", "extensions", "event-channel", "grant-table", "abi", "version"]
+    static let subcommands = ["leaves", "report", "facts", "metrics", "hypercall", "hypercall-page", "extensions", "event-channel", "grant-table", "xenstore", "abi", "version"]
 
     @Test func helpListsEverySubcommandAndTheDropIn() throws {
         let r = try Binary.run(["help"])

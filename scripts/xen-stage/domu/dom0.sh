@@ -66,13 +66,26 @@ domu_identity_read() {
 # domu_identity_verdicts: dom0's verdicts, framed like a guest's ("@@XS-BEGIN <env> dom0" ...
 # "@@XS-END <env> dom0"), so the host counts them with the domU's as "<env> dom0-identity/*".
 domu_identity_verdicts() {
-	# Only when the domU ran checks/50-fleet.sh (an empty xs.checks= runs every check).
-	grep -aq "^@@F-END facts.json " "$guest_log" || [ -z "$XS_CHECKS" ] || return 0
+	# When the domU ran checks/50-fleet.sh or checks/46-pv-selftests.sh (an empty xs.checks= runs
+	# every check): its facts.json, and the grant self-test's domain (which a PV domU reads from
+	# xenstore), against `xl domid`.
+	fleet=yes
+	grep -aq "^@@F-END facts.json " "$guest_log" || [ -z "$XS_CHECKS" ] || fleet=
+	grant=yes
+	grep -aq "^@@F-END pv-selftests-grant-table.json " "$guest_log" || grant=
+	[ -n "$fleet$grant" ] || return 0
 	(
 		. /xs/lib.sh
 		XS_ENV=$XS_DOMU XS_CHECK=dom0-identity XS_TMP=/tmp/xs-dom0-identity
 		mkdir -p "$XS_TMP" && cd "$XS_TMP" || exit 0
 		echo "@@XS-BEGIN $XS_DOMU dom0"
+		domid=$(cat /tmp/xl-domid.txt)
+		if [ -n "$grant" ]; then
+			tr -d '\r' < "$guest_log" | awk 'index($0, "@@F pv-selftests-grant-table.json ") == 1 { print substr($0, 35) }' > grant.json
+			xs_json_flatten < grant.json > grant.flat
+			xs_expect grant-table-domain-equals-xl-domid "$domid" "$(xs_json_get grant.flat domain)"
+		fi
+		[ -n "$fleet" ] || { echo "@@XS-END $XS_DOMU dom0"; exit 0; }
 		tr -d '\r' < "$guest_log" | awk 'index($0, "@@F facts.json ") == 1 { print substr($0, 16) }' > facts.json
 		xs_json_flatten < facts.json > facts.flat
 		said() { xs_json_get facts.flat "$1"; }
@@ -84,7 +97,6 @@ domu_identity_verdicts() {
 			[ -n "$uuid_l" ] && xs_pass xl-list-l-has-uuid || xs_fail xl-list-l-has-uuid "$(head -c 300 /tmp/xl-list-l.json)"
 			xs_expect uuid-equals-xl-list-l "$uuid_l" "$(said identity.uuid)"
 			xs_expect uuid-equals-xl-list-v "$uuid_v" "$(said identity.uuid)"
-			domid=$(cat /tmp/xl-domid.txt)
 			case "$XS_DOMU" in
 				pv-domu) xs_expect domainId-null-in-pv null "$(said identity.domainId)" ;;
 				*) xs_expect domainId-equals-xl-domid "$domid" "$(said identity.domainId)" ;;
