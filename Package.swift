@@ -66,7 +66,7 @@ let package = Package(
                 dependencies: ["XenSystem", "XenInterface", "CPUIDProbe", "PVExtensions", "PrivcmdHypercalls", "XenStore", "Rendering"]),
         .target(name: "HypercallPlan", dependencies: ["XenSystem", "XenInterface", "ABI32", "ABI64", "XenCompat"]),
         .target(name: "XenStore", dependencies: ["XenSystem", "XenInterface", "ABI64"]),
-        .target(name: "PVExtensions", dependencies: ["CPUIDProbe", "XenInterface", "XenSystem", "Rendering"]),
+        .target(name: "PVExtensions", dependencies: ["CPUIDProbe", "XenInterface", "XenStore", "XenSystem", "Rendering"]),
         .target(name: "Fleet", dependencies: ["CPUIDProbe", "XenSystem", "Rendering"]),
         .executableTarget(
             name: "xen-detect",
@@ -106,7 +106,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "XenStoreTests", dependencies: ["XenStore", "XenInterface", "XenSystem"]),
         .testTarget(name: "PVExtensionsTests",
-                    dependencies: ["PVExtensions", "CPUIDProbe", "XenInterface", "XenSystem", "XenSystemTesting", "Rendering"],
+                    dependencies: ["PVExtensions", "CPUIDProbe", "XenInterface", "XenStore", "XenSystem", "XenSystemTesting", "Rendering"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "CPUIDProbe", "XenSystem", "XenSystemTesting", "Rendering",
                                                     "PVExtensions"],

@@ -34,6 +34,11 @@ extension ExtensionInventory {
             } else if state != .connected {
                 problems.append("\(d.name)\(owner): xenbus state \(stateWords), not Connected (4)")
             }
+            if d.driver != nil, d.backendVerdict == .backendGone, let b = d.backend {
+                let why = b.path == nil ? "no \(d.nodename ?? "?")/backend node"
+                    : b.state.map { "backend state \($0.sysfsName) (\($0.number))" } ?? "no \(b.path ?? "?")/state node"
+                problems.append("\(d.name)\(owner): its backend is gone (\(why))")
+            }
         }
 
         let remaining = f.pci.filter { !$0.isXenPlatform && ($0.isStorage || $0.isNetwork) }

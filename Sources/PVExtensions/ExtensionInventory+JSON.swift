@@ -20,6 +20,21 @@ extension XenbusDevice {
             ("state", .optional(stateText.map(JSONValue.string))),
             ("stateNumber", .optional(state.map { .number(Int($0.number)) })),
             ("driver", .optional(driver.map(JSONValue.string))),
+            ("backend", backendJSON),
+        ])
+    }
+
+    /// {"path", "domain", "state", "stateNumber", "verdict", "unknownBecause"}, or null when the
+    /// backend was not read.
+    var backendJSON: JSONValue {
+        guard let backend else { return .null }
+        return .object([
+            ("path", .optional(backend.path.map(JSONValue.string))),
+            ("domain", .optional(backend.domain.map { .number(Int($0)) })),
+            ("state", .optional(backend.state.map { .string($0.sysfsName) })),
+            ("stateNumber", .optional(backend.stateNumber.map { .number(Int($0)) })),
+            ("verdict", .optional(backendVerdict.map { .string($0.rawValue) })),
+            ("unknownBecause", .optional(backend.unknownBecause.map(JSONValue.string))),
         ])
     }
 }
@@ -75,6 +90,7 @@ extension ExtensionInventory {
                     ("xenbusState", .optional(d.xenbus?.stateText.map(JSONValue.string))),
                     ("xenbusStateNumber", .optional(d.xenbus?.state.map { .number(Int($0.number)) })),
                     ("nodename", .optional(d.xenbus?.nodename.map(JSONValue.string))),
+                    ("backend", d.xenbus?.backendJSON ?? .null),
                     ("pci", d.pci?.json ?? .null),
                     ("sysfsLink", .string(d.sysfsLink)),
                 ])

@@ -35,11 +35,11 @@ extension ExtensionInventory {
         if devices.isEmpty {
             lines.append("  none")
         } else {
-            var dt = TextTable([["device", "class", "path", "via", "driver", "state"]])
+            var dt = TextTable([["device", "class", "path", "via", "driver", "state", "backend"]])
             for d in devices {
                 let via = d.xenbus?.name ?? d.pci.map { p in "PCI \(p.address) \(p.ids)" + (p.knownName.map { " \($0)" } ?? "") } ?? d.sysfsLink
                 dt.rows.append([d.name, d.deviceClass.rawValue, d.path.rawValue, via, d.driver ?? "-",
-                                d.xenbus?.stateText ?? "-"])
+                                d.xenbus?.stateText ?? "-", d.xenbus?.backendSummary ?? "-"])
             }
             lines += dt.lines(indent: "  ")
         }

@@ -1,5 +1,6 @@
 import CPUIDProbe
 import XenInterface
+import XenStore
 import XenSystem
 
 /// The inventory of PV extensions and I/O devices of this guest: what Xen offers, what the
@@ -54,17 +55,20 @@ public struct ExtensionInventory: Sendable, Equatable {
         return copy
     }
 
-    /// Reads the inventory of the guest `report` describes (its context, sysfs and CPUID leaves).
-    public static func read(_ system: some DirectoryCalls, report: ProbeReport) -> ExtensionInventory {
+    /// Reads the inventory of the guest `report` describes (its context, sysfs and CPUID leaves);
+    /// with `xenstore`, each xen bus device's backend too.
+    public static func read(_ system: some DirectoryCalls, report: ProbeReport,
+                            xenstore: (any XenStoreReading)? = nil) -> ExtensionInventory {
         read(system, context: report.context?.rawValue ?? report.sysfs?.guestContext?.rawValue,
-             sysfs: report.sysfs, leaves: report.xen)
+             sysfs: report.sysfs, leaves: report.xen, xenstore: xenstore)
     }
 
     /// Reads the inventory: `context` the guest type, `sysfs` /sys/hypervisor as read,
-    /// `leaves` Xen's CPUID leaves (nil in PV guests without forced emulation).
+    /// `leaves` Xen's CPUID leaves (nil in PV guests without forced emulation), `xenstore` where
+    /// each xen bus device's backend is read (nil: not read).
     public static func read(_ system: some DirectoryCalls, context: String?, sysfs: SysfsHypervisor?,
-                            leaves: XenLeaves?) -> ExtensionInventory {
-        let facts = GuestFacts.read(system, context: context, sysfs: sysfs, leaves: leaves)
+                            leaves: XenLeaves?, xenstore: (any XenStoreReading)? = nil) -> ExtensionInventory {
+        let facts = GuestFacts.read(system, context: context, sysfs: sysfs, leaves: leaves, xenstore: xenstore)
         return ExtensionInventory(facts: facts)
     }
 }

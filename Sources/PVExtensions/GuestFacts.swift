@@ -1,5 +1,6 @@
 import CPUIDProbe
 import XenInterface
+import XenStore
 import XenSystem
 
 /// Everything the inventory reads, read once; the decisions (ExtensionInventory+Decide.swift)
@@ -27,7 +28,7 @@ struct GuestFacts: Sendable {
     var unreadable: [String]
 
     static func read(_ system: some DirectoryCalls, context: String?, sysfs: SysfsHypervisor?,
-                     leaves: XenLeaves?) -> GuestFacts {
+                     leaves: XenLeaves?, xenstore: (any XenStoreReading)?) -> GuestFacts {
         var unreadable: [String] = []
         func list(_ path: String) -> [String]? {
             do throws(SystemError) { return try system.listDirectory(path) } catch {
@@ -43,7 +44,7 @@ struct GuestFacts: Sendable {
             return UInt64(t, radix: 16).map { UInt32(truncatingIfNeeded: $0) }
         }
         let hasXenBus = system.isDirectory(SysfsPaths.xenBus)
-        let xenbus = hasXenBus ? (list(SysfsPaths.xenBusDevices) ?? []).map { XenbusDevice.read(system, name: $0) } : []
+        let xenbus = hasXenBus ? (list(SysfsPaths.xenBusDevices) ?? []).map { XenbusDevice.read(system, name: $0, xenstore: xenstore) } : []
         let balloon: (String?, String?)? = system.isDirectory(SysfsPaths.balloon)
             ? (system.readLine(SysfsPaths.balloon + "/target_kb"), system.readLine(SysfsPaths.balloon + "/info/current_kb"))
             : nil

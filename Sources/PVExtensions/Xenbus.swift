@@ -1,4 +1,5 @@
 import XenInterface
+import XenStore
 import XenSystem
 
 /// A xenbus device's state: `enum xenbus_state` of public/io/xenbus.h (its numbers, generated
@@ -82,22 +83,28 @@ public struct XenbusDevice: Sendable, Equatable {
     /// `driver`'s link target's last component: the frontend driver ("vbd" is xen-blkfront's,
     /// "vif" xen-netfront's); nil when no driver is bound.
     public let driver: String?
+    /// Its backend, from xenstore; nil when not read (the inventory was read without xenstore).
+    public var backend: XenbusBackend?
 
     /// Values as given (tests).
-    public init(name: String, devtype: String?, nodename: String?, stateText: String?, driver: String?) {
+    public init(name: String, devtype: String?, nodename: String?, stateText: String?, driver: String?,
+                backend: XenbusBackend? = nil) {
         self.name = name; self.devtype = devtype; self.nodename = nodename
-        self.stateText = stateText; self.driver = driver
+        self.stateText = stateText; self.driver = driver; self.backend = backend
     }
 
     /// `stateText` decoded; nil when absent or not one of xenbus_strstate's words.
     public var state: XenbusState? { stateText.flatMap(XenbusState.init(sysfsName:)) }
 
-    /// Reads /sys/bus/xen/devices/<name>'s attributes and driver link.
-    static func read(_ system: some DirectoryCalls, name: String) -> XenbusDevice {
+    /// Reads /sys/bus/xen/devices/<name>'s attributes and driver link, and, with a xenstore
+    /// reader, its backend (`XenbusBackend.read`).
+    static func read(_ system: some DirectoryCalls, name: String, xenstore: (any XenStoreReading)?) -> XenbusDevice {
         let dir = SysfsPaths.xenBusDevices + "/" + name
+        let nodename = system.readLine(dir + "/nodename")
         return XenbusDevice(
-            name: name, devtype: system.readLine(dir + "/devtype"), nodename: system.readLine(dir + "/nodename"),
+            name: name, devtype: system.readLine(dir + "/devtype"), nodename: nodename,
             stateText: system.readLine(dir + "/state"),
-            driver: (try? system.readLink(dir + "/driver")).map(SysfsPaths.lastComponent))
+            driver: (try? system.readLink(dir + "/driver")).map(SysfsPaths.lastComponent),
+            backend: xenstore.flatMap { reader in nodename.map { XenbusBackend.read(nodename: $0, from: reader) } })
     }
 }

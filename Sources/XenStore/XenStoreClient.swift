@@ -95,3 +95,20 @@ public final class XenStoreClient: XenStoreReading {
         }
     }
 }
+
+/// A reader for when the client could not open: every read fails with that error, so a caller
+/// that reads many nodes says once, per node, why none could be read.
+public struct XenStoreUnavailable: XenStoreReading, Sendable {
+    /// Why the client could not open.
+    public let error: XenStoreError
+    /// A reader failing with `error`.
+    public init(_ error: XenStoreError) { self.error = error }
+    public func read(_ path: String) throws(XenStoreError) -> String? { throw error }
+}
+
+extension XenStoreClient {
+    /// A client on `system`, or, when it cannot open, a reader that says why on every read.
+    public static func reader(system: any XenbusCalls, timeout: Int32 = defaultTimeout) -> any XenStoreReading {
+        do throws(XenStoreError) { return try XenStoreClient(system: system, timeout: timeout) } catch { return XenStoreUnavailable(error) }
+    }
+}

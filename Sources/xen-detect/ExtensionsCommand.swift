@@ -59,7 +59,8 @@ struct NotOnXen: ClassifiedError {
 func readInventory() throws -> ExtensionInventory {
     let report = try makeReport(source: "native", scanMode: .firstUnused)
     guard report.xenDetected else { throw NotOnXen() }
-    return ExtensionInventory.read(LinuxSystem(), report: report)
+    let system = LinuxSystem()
+    return ExtensionInventory.read(system, report: report, xenstore: XenStoreClient.reader(system: system))
 }
 
 /// The fleet's hook (facts, metrics, the report's JSON): the verdict and the extensions in use

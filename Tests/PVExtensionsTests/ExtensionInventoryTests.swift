@@ -36,7 +36,7 @@ import XenSystemTesting
         #expect(inv.unplug.remaining.map(\.ids) == ["8086:7010"])
         #expect(inv.unattached.isEmpty)
         #expect(inv.text.split(separator: "\n").last == "I/O: PV-on-HVM")
-        #expect(inv.text.split(separator: "\n").contains { $0.split(separator: " ") == ["xvda", "block", "pv", "vbd-51712", "vbd", "Connected"] })
+        #expect(inv.text.split(separator: "\n").contains { $0.split(separator: " ") == ["xvda", "block", "pv", "vbd-51712", "vbd", "Connected", "-"] })
         #expect(inv.inUse.contains(.pvBlock))
         // The JSON carries the same decision.
         let json = inv.json.rendered
@@ -74,7 +74,7 @@ import XenSystemTesting
         #expect(eth0.driver == "vif")
         #expect(inv.row(.pvNet)?.inUse == true)
         #expect(inv.row(.pvNet)?.inUseEvidence.first == "vif-0 bound to vif (xen-netfront), Connected")
-        #expect(inv.text.contains("\n  eth0    network  pv    vif-0      vif     Connected\n"))
+        #expect(inv.text.contains("\n  eth0    network  pv    vif-0      vif     Connected  -\n"))
         #expect(inv.inUse.contains(.pvNet))
         #expect(inv.devices.map(\.name) == ["xvda", "eth0"])
         #expect(!inv.unplug.remaining.contains { $0.isNetwork }, "the emulated NIC was unplugged")

@@ -1,6 +1,7 @@
 import CPUIDProbe
 import Foundation
 import PVExtensions
+import XenStore
 import XenSystem
 import XenSystemTesting
 
@@ -28,10 +29,10 @@ enum Recorded {
     }
 
     /// The inventory of a recorded environment; the context is its /sys/hypervisor/guest_type.
-    static func inventory(_ name: String, cpuid: String? = nil) throws -> ExtensionInventory {
+    static func inventory(_ name: String, cpuid: String? = nil, xenstore: (any XenStoreReading)? = nil) throws -> ExtensionInventory {
         let system = try system(name)
         let sysfs = SysfsHypervisor.read(system)
         return ExtensionInventory.read(system, context: sysfs?.guestContext?.rawValue, sysfs: sysfs,
-                                       leaves: try cpuid.flatMap(leaves))
+                                       leaves: try cpuid.flatMap(leaves), xenstore: xenstore)
     }
 }

@@ -105,6 +105,9 @@ xs_expect status 0 "$status"
 cat ext.txt
 xs_json_flatten < ext.json > ext.flat
 get() { xs_json_get ext.flat "$1"; }
+# For the dom0, which compares each PV device's backend with `xl block-list` / `xl network-list`
+# (domu/dom0.sh).
+case "$XS_ENV" in *-domu) xs_emit_file extensions.json < ext.json ;; esac
 
 # The row named NAME: its index in "extensions".
 row() { sed -n "s|^extensions\.\([0-9]*\)\.name=$1\$|\1|p" ext.flat | head -n 1; }
@@ -186,9 +189,28 @@ fi
 xs_expect verdict "$want" "$(get io)"
 grep -qxF "$want" ext.txt && xs_pass verdict-line || xs_fail verdict-line "'$want' not a line of the text form"
 
+# Each PV device's backend, from xenstore (its <nodename>/backend, backend-id and the backend's
+# state): a backend in dom0, Connected, and the two ends' verdict "connected".
+for i in $(sed -n 's|^devices\.\([0-9]*\)\.path=pv$|\1|p' ext.flat); do
+	d=$(get "devices.$i.name")
+	xs_expect "backend/$d.verdict" connected "$(get "devices.$i.backend.verdict")"
+	xs_expect "backend/$d.domain" 0 "$(get "devices.$i.backend.domain")"
+	xs_expect "backend/$d.state" Connected "$(get "devices.$i.backend.state")"
+	case "$(get "devices.$i.backend.path")" in
+		/local/domain/0/backend/*) xs_pass "backend/$d.path" ;;
+		*) xs_fail "backend/$d.path" "'$(get "devices.$i.backend.path")': $(get "devices.$i.backend.unknownBecause")" ;;
+	esac
+done
+
 case "$XS_ENV" in
 	hvm-pvio-domu)
 		xs_expect pvio/verdict "I/O: PV-on-HVM" "$(get io)"
+		# The xl config's backendtype=qdisk: the disk's backend is the device model's qdisk.
+		i=$(sed -n 's|^devices\.\([0-9]*\)\.name=xvda$|\1|p' ext.flat)
+		case "$(get "devices.$i.backend.path")" in
+			/local/domain/0/backend/qdisk/*/51712) xs_pass pvio/xvda-backend-qdisk ;;
+			*) xs_fail pvio/xvda-backend-qdisk "'$(get "devices.$i.backend.path")'" ;;
+		esac
 		i=$(sed -n 's|^devices\.\([0-9]*\)\.name=xvda$|\1|p' ext.flat)
 		xs_expect pvio/xvda-frontend vbd-51712 "$(get "devices.$i.frontend")"
 		xs_expect pvio/xvda-state Connected "$(get "devices.$i.xenbusState")"
@@ -217,6 +239,10 @@ case "$XS_ENV" in
 		# vbd-768, the disk's PV twin, is on the xen bus without a driver: a line says so.
 		j=$(sed -n 's|^unattached\.\([0-9]*\)\.frontend=vbd-768$|\1|p' ext.flat | head -n 1)
 		[ -n "$j" ] && xs_pass emulated/vbd-768-unattached || xs_fail emulated/vbd-768-unattached "$(grep unattached ext.flat | head -c 300)"
+		# Its backend is there (dom0) but the two ends do not talk: no frontend driver.
+		k=$(sed -n 's|^xenbus\.\([0-9]*\)\.name=vbd-768$|\1|p' ext.flat | head -n 1)
+		xs_expect emulated/vbd-768-backend-verdict not-connected "$(get "xenbus.$k.backend.verdict")"
+		xs_expect emulated/vbd-768-backend-domain 0 "$(get "xenbus.$k.backend.domain")"
 		# The NIC: the device model's e1000 with its PCI driver; vif-0, its PV twin, unattached.
 		pci=$(basename "$(readlink /sys/class/net/eth0/device 2> /dev/null)")
 		xs_expect emulated/eth0-device-ids 0x8086:0x100e "$(cat "/sys/bus/pci/devices/$pci/vendor" 2> /dev/null):$(cat "/sys/bus/pci/devices/$pci/device" 2> /dev/null)"

@@ -73,7 +73,9 @@ domu_identity_verdicts() {
 	grep -aq "^@@F-END facts.json " "$guest_log" || [ -z "$XS_CHECKS" ] || fleet=
 	grant=yes
 	grep -aq "^@@F-END pv-selftests-grant-table.json " "$guest_log" || grant=
-	[ -n "$fleet$grant" ] || return 0
+	backends=yes
+	grep -aq "^@@F-END extensions.json " "$guest_log" || backends=
+	[ -n "$fleet$grant$backends" ] || return 0
 	(
 		. /xs/lib.sh
 		XS_ENV=$XS_DOMU XS_CHECK=dom0-identity XS_TMP=/tmp/xs-dom0-identity
@@ -84,6 +86,24 @@ domu_identity_verdicts() {
 			tr -d '\r' < "$guest_log" | awk 'index($0, "@@F pv-selftests-grant-table.json ") == 1 { print substr($0, 35) }' > grant.json
 			xs_json_flatten < grant.json > grant.flat
 			xs_expect grant-table-domain-equals-xl-domid "$domid" "$(xs_json_get grant.flat domain)"
+		fi
+		if [ -n "$backends" ]; then
+			# Each PV device the domU listed (checks/45): its backend path is xl's BE-path, its
+			# backend domain xl's BE (block devices by Vdev, NICs by Idx).
+			tr -d '\r' < "$guest_log" | awk 'index($0, "@@F extensions.json ") == 1 { print substr($0, 21) }' > ext.json
+			xs_json_flatten < ext.json > ext.flat
+			cat /tmp/xl-block-list.txt /tmp/xl-network-list.txt
+			for i in $(sed -n 's|^devices\.\([0-9]*\)\.path=pv$|\1|p' ext.flat); do
+				name=$(xs_json_get ext.flat "devices.$i.name") frontend=$(xs_json_get ext.flat "devices.$i.frontend")
+				case "$frontend" in
+					vbd-*) list=/tmp/xl-block-list.txt ;;
+					vif-*) list=/tmp/xl-network-list.txt ;;
+					*) continue ;;
+				esac
+				line=$(awk -v id="${frontend#*-}" 'NR > 1 && $1 == id' "$list")
+				xs_expect "backend-path-equals-xl.$name" "$(echo "$line" | awk '{ print $NF }')" "$(xs_json_get ext.flat "devices.$i.backend.path")"
+				xs_expect "backend-domain-equals-xl.$name" "$(echo "$line" | awk '{ print $2 }')" "$(xs_json_get ext.flat "devices.$i.backend.domain")"
+			done
 		fi
 		[ -n "$fleet" ] || { echo "@@XS-END $XS_DOMU dom0"; exit 0; }
 		tr -d '\r' < "$guest_log" | awk 'index($0, "@@F facts.json ") == 1 { print substr($0, 16) }' > facts.json
@@ -199,6 +219,9 @@ status=finished
 while xen_tool xl list "$XS_DOMU" > /dev/null 2>&1; do
 	# Done when the domU's /init printed its end marker (it powers off next; no need to wait).
 	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
+		# The toolstack's view of the PV devices while both ends still exist (domu_identity_verdicts).
+		xen_tool xl block-list "$XS_DOMU" > /tmp/xl-block-list.txt 2>&1
+		xen_tool xl network-list "$XS_DOMU" > /tmp/xl-network-list.txt 2>&1
 		sleep 2
 		xen_tool xl destroy "$XS_DOMU" > /dev/null 2>&1
 		break
