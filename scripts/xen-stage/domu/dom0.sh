@@ -216,12 +216,18 @@ touch "$guest_log"
 tail -n +1 -f "$guest_log" &
 tail_pid=$!
 status=finished
+devices_read=
 while xen_tool xl list "$XS_DOMU" > /dev/null 2>&1; do
 	# Done when the domU's /init printed its end marker (it powers off next; no need to wait).
-	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
-		# The toolstack's view of the PV devices while both ends still exist (domu_identity_verdicts).
+	# The toolstack's view of the PV devices, once, right after the domU sent its inventory
+	# (checks/45) while both ends still run (domu_identity_verdicts compares them). At the end
+	# marker it is too late: the domU is shutting down, and libxl has dropped its vif by then.
+	if [ -z "$devices_read" ] && grep -aq "^@@F-END extensions.json " "$guest_log"; then
 		xen_tool xl block-list "$XS_DOMU" > /tmp/xl-block-list.txt 2>&1
 		xen_tool xl network-list "$XS_DOMU" > /tmp/xl-network-list.txt 2>&1
+		devices_read=yes
+	fi
+	if grep -aq "^@@XS-END $XS_DOMU " "$guest_log"; then
 		sleep 2
 		xen_tool xl destroy "$XS_DOMU" > /dev/null 2>&1
 		break
