@@ -78,6 +78,32 @@ fi
 want=$(.build/release/xen-detect; echo "status $?")
 usage_xen=$(/usr/bin/xen-detect -h || true)
 
+# The default run is the early entry's (Sources/CXenShim/entry.c): it decides, prints and exits
+# before the Swift runtime's constructors, which read /proc/self/maps (the runtime's argv scan)
+# and ask sched_getaffinity (libdispatch). `version` runs after them: the control, so that this
+# check can fail. strace follows the release binary's system calls.
+traced() { strace -f -qq -e trace=openat,sched_getaffinity -o "$trace" "$@" >/dev/null 2>&1 || true; cat "$trace"; }
+trace=$(mktemp)
+late=$(traced .build/release/xen-detect version)
+grep -q '"/proc/self/maps"' <<<"$late" && grep -q 'sched_getaffinity' <<<"$late" \
+  || fail "xen-detect version did not start the Swift runtime as expected (strace: ${late:0:300})"
+for args in "" "-q" "-P" "-H -q" "--none"; do
+  # shellcheck disable=SC2086  # the options are words
+  early=$(traced .build/release/xen-detect $args)
+  ! grep -q -e '"/proc/self/maps"' -e 'sched_getaffinity' <<<"$early" \
+    || fail "xen-detect $args started the Swift runtime: not the early entry (strace: ${early:0:300})"
+done
+rm -f "$trace"
+say "early entry: the default run and Xen's options end before the Swift runtime starts; version after it"
+# Without /proc (an initramfs before it is mounted): the drop-in, and the toolkit with the runtime
+# started (the backtracer's set-up would abort it), in a mount namespace with an empty /proc.
+noproc=$(unshare --mount --propagation private /bin/sh -c 'mount -t tmpfs none /proc || exit 70
+  b=$1; $b; echo "status $?"; $b version >/dev/null; echo "version $?"; $b report >/dev/null; echo "report $?"
+  $b --json >/dev/null; echo "json $?"; $b reprot 2>/dev/null; echo "reprot $?"' sh "$PWD/.build/release/xen-detect")
+[ "$noproc" = "$want"$'\n'"version 0"$'\n'"report 0"$'\n'"json 0"$'\n'"reprot 64" ] \
+  || fail "without /proc: '$noproc'"
+say "without /proc: the drop-in, version, report, --json and a misspelt subcommand as with it"
+
 # The fleet examples (README, "Fleets"): installed, executable where they are scripts, naming the
 # installed command (never Xen's /usr/bin/xen-detect), and the fact scripts give, in the root,
 # the document this machine's release binary gives (same CPU, same /sys).

@@ -22,6 +22,7 @@ packages=(
   systemd curl              # systemd-analyze verify of the units; node_exporter scraped on 127.0.0.1
   lintian          # the Debian package (scripts/package-deb.sh --check)
   debootstrap      # the Debian 12 roots the package is installed and removed in (scripts/package-test.sh)
+  strace           # scripts/package-test.sh: the default run ends before the Swift runtime starts
 )
 
 missing=()

@@ -34,7 +34,7 @@ long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
 
 void xd_getopt_reset(void)
 {
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets getopt's internal state (a second parse of the same argv) */
 }
 
 const char *xd_optarg(void)
@@ -51,4 +51,31 @@ const char *xd_build_commit(void)
 #else
     return 0;
 #endif
+}
+
+/* The drop-in's options, as getopt_long reads them: Xen's own table (tools/misc/xen-detect.c,
+   Xen 4.17: help, quiet, pv, hvm, none; short options "hqPHN"), then this tool's long-only ones.
+   A C table, so that the drop-in parses its command line without building Swift arrays before
+   the Swift runtime has started (entry.c). */
+static const struct option dropin_long_options[] = {
+    { "help", no_argument, 0, 'h' },
+    { "quiet", no_argument, 0, 'q' },
+    { "pv", no_argument, 0, 'P' },
+    { "hvm", no_argument, 0, 'H' },
+    { "none", no_argument, 0, 'N' },
+    /* Beyond Xen's tool: */
+    { "json", no_argument, 0, 'j' },
+    { "source", required_argument, 0, 's' },
+    { "exhaustive", no_argument, 0, 'e' },
+    { 0, 0, 0, 0 },
+};
+
+const struct option *xd_dropin_long_options(void)
+{
+    return dropin_long_options;
+}
+
+const char *xd_dropin_short_options(void)
+{
+    return "hqPHN";
 }

@@ -16,40 +16,76 @@ package enum StandardError {
     }
 }
 
+/// This process's command line, as glibc handed it to the constructors (CXenShim's early entry
+/// captures it), so that it is known before the Swift runtime has started and without
+/// /proc/self (the runtime's own CommandLine.arguments scans /proc/self/maps for it).
+package enum ProcessArguments {
+    /// The arguments after the program's name.
+    package static var words: [String] {
+        let count = Int(argc)
+        guard count > 1 else { return [] }
+        var words: [String] = []
+        words.reserveCapacity(count - 1)
+        for index in 1..<count {
+            guard let word = unsafe argv[index] else { break }
+            words.append(unsafe String(cString: word))
+        }
+        return words
+    }
+
+    /// How many arguments follow the program's name.
+    package static var count: Int { max(Int(argc) - 1, 0) }
+
+    /// The first argument after the program's name, when there is one.
+    package static var first: String? {
+        guard argc > 1, let word = unsafe argv[1] else { return nil }
+        return unsafe String(cString: word)
+    }
+
+    static var argc: Int32 { unsafe xd_argv() == nil ? CommandLine.argc : xd_argc() }
+    static var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        unsafe xd_argv() ?? CommandLine.unsafeArgv
+    }
+}
+
+/// Standard output through C's stdio, as `print` writes it (buffered, flushed at exit), but
+/// without `print`'s dynamic casts, which need the Swift runtime's registration of this image:
+/// the drop-in writes its line before the runtime has started (CXenShim's early entry).
+package enum StandardOutput {
+    /// Writes `text` and a newline.
+    package static func writeLine(_ text: String) {
+        _ = unsafe puts(text)
+    }
+}
+
+/// The end of a run that may still be inside the constructors (CXenShim's early entry): standard
+/// output flushed, then _exit. exit(3) would run the destructors of constructors that have not
+/// run yet (the C runtime's frame deregistration aborts then).
+package enum ProcessEnd {
+    /// Flushes C's output streams and ends the process with `status`.
+    package static func exit(_ status: Int32) -> Never {
+        _ = fflush(nil)
+        _exit(status)
+    }
+}
+
 /// glibc's getopt_long over this process's own argv, so that the xen-detect drop-in parses its
 /// options exactly as Xen's C tool does (permutation, clustering, unique-prefix long options,
 /// and getopt's own messages on stderr).
 package enum GetoptLong {
-    package struct Option: Sendable {
-        package let name: String
-        package let takesArgument: Bool
-        package let code: Character
-        package init(_ name: String, takesArgument: Bool = false, code: Character) {
-            self.name = name; self.takesArgument = takesArgument; self.code = code
-        }
-    }
-
-    /// Each option in order: its code ('?' for an unknown option or a missing argument) and argument.
-    package static func parse(short: String, long: [Option]) -> [(code: Character, argument: String?)] {
-        // The names must outlive every getopt_long call of the loop; freed after it (LeakSanitizer
-        // reports them otherwise, and `swift test --sanitize=address` runs this binary).
-        var table = unsafe long.map { o in
-            unsafe option(name: strdup(o.name), has_arg: o.takesArgument ? required_argument : no_argument,
-                   flag: nil, val: Int32(o.code.asciiValue ?? 0))
-        }
-        defer { for unsafe entry in unsafe table { unsafe free(UnsafeMutablePointer(mutating: entry.name)) } }
-        unsafe table.append(option(name: nil, has_arg: 0, flag: nil, val: 0))
-        var result: [(Character, String?)] = []
+    /// Each option of the drop-in's table (CXenShim's `xd_dropin_long_options`: Xen's own, then
+    /// this tool's), in command-line order: its code ('?' for an unknown option or a missing
+    /// argument, ':' never) and its argument. No arrays: the early entry parses with it before
+    /// the Swift runtime has started.
+    package static func forEachDropInOption(_ body: (_ code: UInt8, _ argument: String?) -> Void) {
         xd_getopt_reset()
-        unsafe table.withUnsafeBufferPointer { longopts in
-            while true {
-                let c = unsafe getopt_long(CommandLine.argc, CommandLine.unsafeArgv, short, longopts.baseAddress, nil)
-                if c == -1 { break }
-                let argument = unsafe xd_optarg().map { unsafe String(cString: $0) }
-                result.append((Character(Unicode.Scalar(UInt8(truncatingIfNeeded: c))), argument))
-            }
+        while true {
+            let c = unsafe getopt_long(ProcessArguments.argc, ProcessArguments.argv, xd_dropin_short_options(),
+                                       xd_dropin_long_options(), nil)
+            if c == -1 { break }
+            let argument = unsafe xd_optarg().map { unsafe String(cString: $0) }
+            body(UInt8(truncatingIfNeeded: c), argument)
         }
-        return result
     }
 }
 

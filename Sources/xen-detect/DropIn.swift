@@ -5,20 +5,9 @@ import CPUIDProbe
 import XenSystem
 
 /// The drop-in for Xen's xen-detect (tools/misc/xen-detect.c): the same options, parsed by the
-/// same getopt_long, the same lines and the same exit codes; plus --json, --source and --exhaustive.
+/// same getopt_long with the same table (CXenShim's, Xen's own with this tool's long options), the
+/// same lines and the same exit codes; plus --json, --source and --exhaustive.
 enum DropIn {
-    static let longOptions: [GetoptLong.Option] = [
-        .init("help", code: "h"),
-        .init("quiet", code: "q"),
-        .init("pv", code: "P"),
-        .init("hvm", code: "H"),
-        .init("none", code: "N"),
-        // Beyond Xen's tool:
-        .init("json", code: "j"),
-        .init("source", takesArgument: true, code: "s"),
-        .init("exhaustive", code: "e"),
-    ]
-
     /// xen-detect's usage text, to the byte (it prints it on stdout and exits 1).
     static let usage = """
         Usage: xen_detect [options]
@@ -30,49 +19,79 @@ enum DropIn {
           -N, --none    Exit status 1 if running on Xen (PV or HVM)
         """
 
-    static func run(_ arguments: [String]) -> Never {
+    /// What the command line asks of the drop-in.
+    struct Options {
         var quiet = false
         var json = false
         var exhaustive = false
         var sourceText: String? = nil
         var expected: DropInDetection.Outcome? = nil
-        for (code, argument) in GetoptLong.parse(short: "hqPHN", long: longOptions) {
+        /// --json and --source make the decision inside the full report, from the same evidence.
+        var needsReport: Bool { json || sourceText != nil }
+        var scanMode: ScanMode { exhaustive ? .exhaustive : .firstUnused }
+    }
+
+    /// The options, parsed by getopt_long. -h, an unknown option, a missing argument: xen-detect
+    /// prints its usage and exits 1, at the first such option.
+    static func parseOptions() -> Options {
+        var options = Options()
+        GetoptLong.forEachDropInOption { code, argument in
             switch code {
-            case "q": quiet = true
-            case "P": expected = .pv
-            case "H": expected = .hvm
-            case "N": expected = DropInDetection.Outcome.none
-            case "j": json = true
-            case "e": exhaustive = true
-            case "s": sourceText = argument
+            case UInt8(ascii: "q"): options.quiet = true
+            case UInt8(ascii: "P"): options.expected = .pv
+            case UInt8(ascii: "H"): options.expected = .hvm
+            case UInt8(ascii: "N"): options.expected = DropInDetection.Outcome.none
+            case UInt8(ascii: "j"): options.json = true
+            case UInt8(ascii: "e"): options.exhaustive = true
+            case UInt8(ascii: "s"): options.sourceText = argument
             default:
-                // -h, an unknown option, a missing argument: xen-detect prints usage and exits 1.
-                print(usage)
-                exit(ExitStatus.mismatch.rawValue)
+                StandardOutput.writeLine(usage)
+                ProcessEnd.exit(ExitStatus.mismatch.rawValue)
             }
         }
-        let scanMode: ScanMode = exhaustive ? .exhaustive : .firstUnused
+        return options
+    }
 
+    /// The lean live decision of the plain drop-in (no CPUID when sysfs decides).
+    static func plainDetection(_ options: Options) throws(CPUIDSourceError) -> DropInDetection {
+        try DropInDetection.detect(
+            system: LinuxSystem(), plain: NativeCPUID(), pv: ForcedEmulationCPUID(), mode: options.scanMode)
+    }
+
+    /// The drop-in from the early entry: a plain run decides, prints and exits here. It returns,
+    /// having printed nothing, when the run needs the full report (--json, --source) or the
+    /// detection failed; main then runs the drop-in again with the runtime started, and reports.
+    static func runEarly() {
+        let options = parseOptions()
+        guard !options.needsReport, let verdict = try? plainDetection(options) else { return }
+        finish(verdict, options)
+    }
+
+    /// The drop-in from main.
+    static func run() -> Never {
+        let options = parseOptions()
         // One decision (DropInDetection), rendered as the line and the exit status, or inside the
-        // full report as JSON. The plain drop-in makes it the lean way (no CPUID when sysfs
-        // decides); --json and --source make it inside the probe, from the same evidence.
+        // full report as JSON.
         let verdict: DropInDetection
         do {
-            if json || sourceText != nil {
-                let report = try makeReport(source: sourceText ?? "native", scanMode: scanMode)
+            if options.needsReport {
+                let report = try makeReport(source: options.sourceText ?? "native", scanMode: options.scanMode)
                 verdict = report.decision
-                if json { print(report.json.rendered) }
+                if options.json { StandardOutput.writeLine(report.json.rendered) }
             } else {
-                verdict = try DropInDetection.detect(
-                    system: LinuxSystem(), plain: NativeCPUID(), pv: ForcedEmulationCPUID(), mode: scanMode)
+                verdict = try plainDetection(options)
             }
         } catch {
             fail(error)
         }
-        if !json && !quiet { print(verdict.line) }
-        let detected = verdict.outcome
+        finish(verdict, options)
+    }
+
+    /// The line (unless -q or --json) and the exit status.
+    static func finish(_ verdict: DropInDetection, _ options: Options) -> Never {
+        if !options.json && !options.quiet { StandardOutput.writeLine(verdict.line) }
         // xen-detect: `return expected && (expected != detected);`
-        if let expected, expected != detected { exit(ExitStatus.mismatch.rawValue) }
-        exit(ExitStatus.success.rawValue)
+        if let expected = options.expected, expected != verdict.outcome { ProcessEnd.exit(ExitStatus.mismatch.rawValue) }
+        ProcessEnd.exit(ExitStatus.success.rawValue)
     }
 }

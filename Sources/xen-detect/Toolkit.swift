@@ -42,8 +42,9 @@ struct Toolkit: ParsableCommand {
 
     /// ArgumentParser's own options that generate text from the definitions (completion scripts,
     /// the completions' callback, the help dump the manual generator reads): routed past the
-    /// drop-in, which would otherwise print Xen's usage for them.
-    static let generatorOptions: Set<String> = ["--generate-completion-script", "---completion", "--experimental-dump-help"]
+    /// drop-in, which would otherwise print Xen's usage for them. An array, not a set: the early
+    /// entry looks here before the runtime has seeded hashing.
+    static let generatorOptions = ["--generate-completion-script", "---completion", "--experimental-dump-help"]
 
     /// A first word that is neither an option nor a subcommand: one line naming the closest
     /// subcommand, status 64. (Xen's xen-detect ignores operands; running detection for a

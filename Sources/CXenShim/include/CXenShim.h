@@ -41,6 +41,16 @@ long xd_call_stub(const void *entry, unsigned long a1, unsigned long a2,
 /// the current option's argument (NULL when none).
 void xd_getopt_reset(void);
 const char *xd_optarg(void);
+/// The drop-in's option table for getopt_long (Xen's tools/misc/xen-detect.c table, then this
+/// tool's long-only options; ends with a zero entry) and its short options.
+const struct option *xd_dropin_long_options(void);
+const char *xd_dropin_short_options(void);
+
+/// This process's argc and argv, as glibc handed them to the constructors (argv is NULL when
+/// no constructor ran, e.g. in a binary whose loader does not pass them).
+int xd_argc(void);
+char **xd_argv(void);
+
 /// The commit the binary was built from (-DXD_BUILD_COMMIT), or NULL when the build did not say.
 const char *xd_build_commit(void);
 
