@@ -136,12 +136,12 @@ public struct DropInDetection: Equatable, Sendable {
         try decide(
             sysfs: SysfsHypervisor.read(system, only: .dropIn),
             plain: { () throws(CPUIDSourceError) in
-                let scan = try HypervisorScan.scan(plain, mode: mode, checkHypervisorBit: mode != .exhaustive, stopAtXen: true)
-                return try scan.xen.map { range throws(CPUIDSourceError) in try sighting(plain, range) }
+                let xen = try HypervisorScan.firstXen(plain, mode: mode, checkHypervisorBit: mode != .exhaustive)
+                return try xen.map { range throws(CPUIDSourceError) in try sighting(plain, range) }
             },
             forced: { () throws(CPUIDSourceError) in
-                let scan = try HypervisorScan.scan(pv, mode: .firstBaseOnly, checkHypervisorBit: false)
-                return try scan.xen.map { range throws(CPUIDSourceError) in
+                let xen = try HypervisorScan.firstXen(pv, mode: .firstBaseOnly, checkHypervisorBit: false)
+                return try xen.map { range throws(CPUIDSourceError) in
                     XenVersion(eax: try pv.cpuid(leaf: range.leafBase + XenLeaves.versionLeaf, subleaf: 0).eax)
                 }
             })

@@ -9,15 +9,15 @@ public struct HypervisorRange: Equatable, Sendable {
     public let maxLeaf: UInt32
     /// EBX, ECX, EDX of the base leaf.
     public let signature: HypervisorSignature
-    /// nil when the signature is not one this tool knows.
-    public let vendor: HypervisorVendor?
+    /// nil when the signature is not one this tool knows; looked up when asked (the drop-in's
+    /// scan asks only `isInUse` and `isXen`, which need no table).
+    public var vendor: HypervisorVendor? { HypervisorVendor(signature: signature) }
 
-    /// The range at `leafBase` as its base leaf's registers `r` describe it; the vendor is looked up.
+    /// The range at `leafBase` as its base leaf's registers `r` describe it.
     public init(leafBase: UInt32, registers r: CPUIDRegisters) {
         self.leafBase = leafBase
         self.maxLeaf = r.eax
         self.signature = HypervisorSignature(ebx: r.ebx, ecx: r.ecx, edx: r.edx)
-        self.vendor = HypervisorVendor(signature: signature)
     }
 
     /// The base leaf's registers, as the scan read them.
@@ -31,11 +31,11 @@ public struct HypervisorRange: Equatable, Sendable {
     /// A range is in use when it carries a known signature, or when its max leaf lies in
     /// [base, base+0xFF] (an unknown hypervisor). Anything else is an unused boundary.
     var isInUse: Bool {
-        vendor != nil || (maxLeaf >= leafBase && maxLeaf - leafBase < hypervisorLeafStride)
+        (maxLeaf >= leafBase && maxLeaf - leafBase < hypervisorLeafStride) || vendor != nil
     }
 
     /// Xen's own test (tools/misc/xen-detect.c): the signature, and leaves up to base+2 at least.
-    public var isXen: Bool { vendor == .xen && maxLeaf >= leafBase &+ 2 }
+    public var isXen: Bool { signature == .xen && maxLeaf >= leafBase &+ 2 }
 }
 
 
@@ -67,25 +67,50 @@ public struct HypervisorScan: Equatable, Sendable {
     public static func scan(
         _ source: any CPUIDSource, mode: ScanMode, checkHypervisorBit: Bool, stopAtXen: Bool = false
     ) throws(CPUIDSourceError) -> HypervisorScan {
+        var ranges: [HypervisorRange] = []
+        let bit = try visit(source, mode: mode, checkHypervisorBit: checkHypervisorBit) { range in
+            ranges.append(range)
+            return !(stopAtXen && range.isXen)
+        }
+        return HypervisorScan(hypervisorBit: bit, ranges: ranges)
+    }
+
+    /// The first range that passes xen-detect's test, scanning as `scan` does with `stopAtXen`,
+    /// but keeping no list (the drop-in's scan, before the Swift runtime has started).
+    public static func firstXen(
+        _ source: any CPUIDSource, mode: ScanMode, checkHypervisorBit: Bool
+    ) throws(CPUIDSourceError) -> HypervisorRange? {
+        var xen: HypervisorRange? = nil
+        _ = try visit(source, mode: mode, checkHypervisorBit: checkHypervisorBit) { range in
+            if range.isXen { xen = range }
+            return xen == nil
+        }
+        return xen
+    }
+
+    /// The scan itself, once: hands each range in use to `body` in leaf order until `body` returns
+    /// false; returns CPUID.1:ECX[31] when it was read.
+    static func visit(
+        _ source: any CPUIDSource, mode: ScanMode, checkHypervisorBit: Bool,
+        _ body: (HypervisorRange) -> Bool
+    ) throws(CPUIDSourceError) -> Bool? {
         var bit: Bool? = nil
         if checkHypervisorBit {
             let leaf1 = try source.cpuid(leaf: 1, subleaf: 0)
             bit = leaf1.ecx & cpuidLeaf1HypervisorBit != 0
-            if bit == false { return HypervisorScan(hypervisorBit: false, ranges: []) }
+            if bit == false { return bit }
         }
-        var ranges: [HypervisorRange] = []
         var base = hypervisorLeafFirst
         while true {
             let range = HypervisorRange(leafBase: base, registers: try source.cpuid(leaf: base, subleaf: 0))
             if range.isInUse {
-                ranges.append(range)
-                if stopAtXen && range.isXen { break }
+                if !body(range) { break }
             } else if mode == .firstUnused {
                 break
             }
             if mode == .firstBaseOnly || base == hypervisorLeafLastBase { break }
             base += hypervisorLeafStride
         }
-        return HypervisorScan(hypervisorBit: bit, ranges: ranges)
+        return bit
     }
 }

@@ -32,14 +32,19 @@ public struct HypervisorSignature: Hashable, Sendable, CustomStringConvertible {
 
     /// The signature spelled by `text`, NUL-padded to 12 bytes; nil when it is longer.
     public init?(text: String) {
-        let b = Array(text.utf8)
-        guard b.count <= 12 else { return nil }
-        let padded = b + [UInt8](repeating: 0, count: 12 - b.count)
-        func word(_ i: Int) -> UInt32 {
-            UInt32(padded[i]) | UInt32(padded[i + 1]) << 8 | UInt32(padded[i + 2]) << 16
-                | UInt32(padded[i + 3]) << 24
+        var words: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        var index = 0
+        for byte in text.utf8 {
+            guard index < 12 else { return nil }
+            let shifted = UInt32(byte) << (UInt32(index % 4) * 8)
+            switch index / 4 {
+            case 0: words.0 |= shifted
+            case 1: words.1 |= shifted
+            default: words.2 |= shifted
+            }
+            index += 1
         }
-        self.init(ebx: word(0), ecx: word(4), edx: word(8))
+        self.init(ebx: words.0, ecx: words.1, edx: words.2)
     }
 
     /// The 12 bytes: EBX, ECX, EDX, each little-endian.

@@ -59,7 +59,9 @@ public struct LinuxSystem: SystemCalls {
 
     /// read(2) to end of file in 4 KiB chunks; nil when it cannot be opened or read, or exceeds 1 MiB.
     public func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = unsafe Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // withCString: a short path is copied to the stack, not into an array (the drop-in reads
+        // sysfs before the Swift runtime has started).
+        let fd = unsafe path.withCString { unsafe Glibc.open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 { return nil }
         defer { _ = Glibc.close(fd) }
         var result: [UInt8] = []
@@ -80,7 +82,7 @@ public struct LinuxSystem: SystemCalls {
     /// stat(2) follows symbolic links: true for a directory or a link to one.
     public func isDirectory(_ path: String) -> Bool {
         var st = stat()
-        return unsafe stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        return unsafe path.withCString { unsafe stat($0, &st) } == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// geteuid(2).

@@ -15,6 +15,34 @@ import XenSystem
         #expect(source.executions == 3)
     }
 
+    /// The drop-in's scan keeps no list; on every recorded machine it finds the range the listing
+    /// scan stopping at Xen finds, with as many CPUIDs, in every mode.
+    @Test(arguments: ["kvm-epyc-host.cpuid", "qemu-tcg-linux.cpuid", "xen-4.17-hvm-domu.cpuid",
+                      "xen-4.17-hvm-viridian-domu.cpuid", "xen-4.20-hvm-viridian-domu.cpuid"])
+    func firstXenIsTheListingScansXen(fixture: String) throws {
+        for mode in [ScanMode.firstUnused, .exhaustive, .firstBaseOnly] {
+            for bit in [true, false] {
+                let listing = CountingCPUID(try Fixture.source(fixture))
+                let lean = CountingCPUID(try Fixture.source(fixture))
+                let scan = try HypervisorScan.scan(listing, mode: mode, checkHypervisorBit: bit, stopAtXen: true)
+                let xen = try HypervisorScan.firstXen(lean, mode: mode, checkHypervisorBit: bit)
+                #expect(xen == scan.xen, "\(fixture) \(mode) bit \(bit)")
+                #expect(lean.executions == listing.executions, "\(fixture) \(mode) bit \(bit)")
+            }
+        }
+        let xen = try HypervisorScan.firstXen(try Fixture.source(fixture), mode: .firstUnused, checkHypervisorBit: true)
+        #expect((xen != nil) == fixture.hasPrefix("xen-"))
+        if fixture.contains("viridian") { #expect(xen?.leafBase == 0x4000_0100) }
+    }
+
+    @Test func signatureFromTextIsTheRegistersNULPadded() {
+        #expect(HypervisorSignature(text: "XenVMMXenVMM") == .xen)
+        #expect(HypervisorSignature(text: "KVMKVMKVM") == HypervisorSignature(ebx: 0x4b4d_564b, ecx: 0x564b_4d56, edx: 0x0000_004d))
+        #expect(HypervisorSignature(text: "") == HypervisorSignature(ebx: 0, ecx: 0, edx: 0))
+        #expect(HypervisorSignature(text: "XenVMMXenVMMx") == nil)
+        #expect(HypervisorSignature(text: "KVMKVMKVM")?.bytes == Array("KVMKVMKVM".utf8) + [0, 0, 0])
+    }
+
     @Test func exhaustiveScanReadsAllBases() throws {
         let source = CountingCPUID(try Fixture.source("kvm-epyc-host.cpuid"))
         let scan = try HypervisorScan.scan(source, mode: .exhaustive, checkHypervisorBit: false)
