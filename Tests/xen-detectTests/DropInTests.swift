@@ -9,6 +9,8 @@ import Testing
         [], ["-q"], ["-P"], ["-H"], ["-N"], ["--quiet"], ["--pv"], ["--hvm"], ["--none"],
         ["-qP"], ["-Pq"], ["-q", "-N"], ["-h"], ["--help"], ["--bogus"], ["-x"], ["--"], ["-q", "extra"],
         ["--qu"], ["--h"], ["-P", "-N"],
+        // The parse stops at the first bad option, as Xen's loop does: one getopt message, then the usage.
+        ["-x", "-y"], ["-q", "-x", "--bogus"], ["-h", "-x"], ["-Pz"], ["--bogus", "-h"],
     ]
 
     @Test(arguments: flagSets)
